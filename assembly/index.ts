@@ -1,0 +1,11 @@
+// Entry of the WebAssembly core: every kernel module is re-exported here.
+// Pointers passed to kernels come from `alloc` and address little-endian
+// typed data in linear memory; the TypeScript side (src/wasm.ts) owns them.
+
+export { alloc, release } from "./util/memory";
+export * from "./pearson";
+export * from "./gaussian_nb";
+export * from "./logistic";
+export * from "./metrics";
+export * from "./cart";
+export * from "./forest";
