@@ -1,0 +1,94 @@
+/**
+ * The shape of an experiment's results: what `report.json` holds and what the
+ * report renderers (report.ts) turn into Markdown and terminal tables.
+ */
+import type { ModelKind } from "./model.ts";
+
+/** Rows per class name. */
+export type ClassCounts = Record<string, number>;
+
+/** Row counts of one side (train or test) after one pipeline step. */
+export interface RowStep {
+  /** Step name, e.g. "loaded", "label map and class filter", "non-finite values", "duplicates". */
+  step: string;
+  /** Rows per class after the step (raw labels for "loaded", class names afterwards). */
+  counts: ClassCounts;
+  total: number;
+  /** Rows this step removed, by reason. */
+  removed?: Record<string, number>;
+}
+
+/** Per-class figures; a value that is undefined (0/0) is null, and `undefined` says why. */
+export interface ClassMetrics {
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+  support: number;
+  /** Present when any figure above is null, e.g. "no predicted rows". */
+  undefined?: string;
+}
+
+/** Figures of one model on one side. */
+export interface SideMetrics {
+  accuracy: number;
+  perClass: Record<string, ClassMetrics>;
+  macro: { precision: number; recall: number; f1: number };
+  weighted: { precision: number; recall: number; f1: number };
+  confusion: { labels: string[]; matrix: number[][] };
+  rows: number;
+}
+
+/** A dropped feature and why. */
+export interface DroppedFeature {
+  feature: string;
+  reason: "constant" | "correlated" | "identifier" | "duplicate" | "missing-in-some-files";
+  /** For "correlated": the kept earlier feature and the Pearson r between them. */
+  partner?: string;
+  r?: number;
+  /** For "constant": the single value. */
+  value?: number;
+}
+
+export interface ModelResult {
+  kind: ModelKind;
+  name: string;
+  /** Options the model ran with, defaults filled in. */
+  options: Record<string, unknown>;
+  fitSeconds: number;
+  train: SideMetrics;
+  test: SideMetrics;
+  /** Feature name to importance, for models that have them, sorted by importance (highest first). */
+  importances?: { feature: string; importance: number }[];
+}
+
+export interface ExperimentReport {
+  flowguard: { version: string; runtime: string };
+  recipe: { name: string; description: string; seed: number; split?: number; classes: string[]; labels: string };
+  /** Files read, per side, with their raw labels and the class each went to (null when filtered out). */
+  inputs: {
+    side: "train" | "test";
+    file: string;
+    rows: number;
+    rawLabels: { label: string; rows: number; class: string | null }[];
+  }[];
+  rows: { train: RowStep[]; test: RowStep[] };
+  cleaning: {
+    nonFinitePolicy: "drop" | "impute";
+    /** Per column: rows holding +Infinity, -Infinity and missing values (NaN or empty). */
+    nonFinite: Record<string, { posInf: number; negInf: number; missing: number }>;
+    duplicates: { removed: { train: number; test: number }; conflicts: { train: number; test: number }; conflictPolicy: "keep" | "drop" };
+    /** Test rows whose feature vector equals a training row's. */
+    testRowsEqualToTrainRows: number;
+    skippedRows: { repeatedHeader: number; emptyRow: number };
+    warnings: { file: string; line: number; message: string }[];
+  };
+  features: {
+    kept: string[];
+    dropped: DroppedFeature[];
+    threshold: number;
+  };
+  models: ModelResult[];
+  /** Seconds per pipeline step (load, clean, split, correlation, fit per model, ...). */
+  timings: Record<string, number>;
+  notes: string[];
+}
