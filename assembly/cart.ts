@@ -1,1 +1,592 @@
-// placeholder until the kernel lands
+// CART classification trees with the Gini criterion, built the way
+// scikit-learn 1.2's DepthFirstTreeBuilder and BestSplitter build them, so
+// that the same data and seed give the same tree node for node:
+//
+// - features are drawn in random order with scikit-learn's `rand_r`
+//   generator, seeded from numpy's MT19937 exactly as
+//   `RandomState(seed).randint(0, RAND_R_MAX)`; known constant features are
+//   skipped and kept at the front of the feature list as scikit-learn does;
+// - a split is only placed between values that differ by more than 1e-7
+//   (float32 arithmetic), the threshold is the midpoint computed as
+//   a/2 + b/2 in float64 (the lower value when the midpoint rounds up to the
+//   upper one), and a later candidate replaces the best only when its proxy
+//   improvement -w_R * Gini_R - w_L * Gini_L is strictly greater, so ties go
+//   to the feature drawn first and the lowest threshold;
+// - nodes are numbered depth-first, left child first.
+//
+// Gini impurity of a node with weighted class counts n_c and weight w:
+//   Gini = 1 - sum_c (n_c / w)^2, computed as 1 - (sum_c n_c^2) / w^2.
+// Sample weights are whole numbers here (1, or bootstrap counts), so every
+// class sum is exact in float64 and the order of accumulation cannot change
+// a result.
+
+import { MersenneTwister, RAND_R_MAX, randInt } from "./util/mt19937";
+import { sortKeys } from "./util/sort";
+
+/** Values closer than this (in float32) are treated as equal when placing splits. */
+const FEATURE_THRESHOLD: f32 = 1e-7;
+/** Machine epsilon of float64: impurities at or below it count as pure. */
+const EPSILON: f64 = 2.220446049250313e-16;
+const LEAF: i32 = -1;
+
+/** A fitted tree: parallel node arrays, node 0 is the root. */
+export class Tree {
+  feature: Array<i32> = [];
+  threshold: Array<f64> = [];
+  left: Array<i32> = [];
+  right: Array<i32> = [];
+  impurity: Array<f64> = [];
+  nodeSamples: Array<i32> = [];
+  weightedNodeSamples: Array<f64> = [];
+  /** Weighted class counts, `nodeCount * classCount` values. */
+  value: Array<f64> = [];
+  depth: i32 = 0;
+  constructor(public classCount: i32, public featureCount: i32) {}
+
+  get nodeCount(): i32 {
+    return this.feature.length;
+  }
+}
+
+// Fitted trees stay reachable from this table until `treeFree`, so the
+// garbage collector keeps them; the TypeScript side holds the index.
+const registry = new Array<Tree | null>();
+
+export function registerTree(tree: Tree): i32 {
+  for (let i = 0; i < registry.length; i++) {
+    if (registry[i] === null) {
+      registry[i] = tree;
+      return i;
+    }
+  }
+  registry.push(tree);
+  return registry.length - 1;
+}
+
+export function getTree(handle: i32): Tree {
+  const tree = registry[handle];
+  if (tree === null) throw new Error("tree handle is not in use");
+  return tree;
+}
+
+/** Drops a fitted tree. */
+export function treeFree(handle: i32): void {
+  registry[handle] = null;
+}
+
+/** Everything a tree build needs; scratch arrays are sized once per build. */
+class Builder {
+  samples: StaticArray<i32>;
+  values: StaticArray<f32>;
+  keys: StaticArray<u64>;
+  features: StaticArray<i32>;
+  constantFeatures: StaticArray<i32>;
+  sumTotal: StaticArray<f64>;
+  sumLeft: StaticArray<f64>;
+  randState: StaticArray<u32> = new StaticArray<u32>(1);
+  sampleCount: i32 = 0;
+  totalWeight: f64 = 0;
+  nodeWeight: f64 = 0;
+
+  // The best split of the node being split.
+  bestPos: i32 = 0;
+  bestFeature: i32 = 0;
+  bestThreshold: f64 = 0;
+  bestImpurityLeft: f64 = 0;
+  bestImpurityRight: f64 = 0;
+  bestImprovement: f64 = 0;
+  constantCount: i32 = 0;
+
+  constructor(
+    public x: usize,
+    public rows: i32,
+    public featureCount: i32,
+    public y: usize,
+    public classCount: i32,
+    public weights: usize,
+    public maxFeatures: i32,
+    public maxDepth: i32,
+    public minSamplesSplit: i32,
+    public minSamplesLeaf: i32,
+  ) {
+    this.samples = new StaticArray<i32>(rows);
+    this.values = new StaticArray<f32>(rows);
+    this.keys = new StaticArray<u64>(rows);
+    this.features = new StaticArray<i32>(featureCount);
+    this.constantFeatures = new StaticArray<i32>(featureCount);
+    this.sumTotal = new StaticArray<f64>(classCount);
+    this.sumLeft = new StaticArray<f64>(classCount);
+    for (let f = 0; f < featureCount; f++) this.features[f] = f;
+    // Rows with weight 0 (left out of a bootstrap sample) take no part.
+    let count = 0;
+    let total: f64 = 0;
+    for (let i = 0; i < rows; i++) {
+      const w = this.weightOf(i);
+      if (w != 0) {
+        this.samples[count++] = i;
+        total += w;
+      }
+    }
+    this.sampleCount = count;
+    this.totalWeight = total;
+  }
+
+  @inline weightOf(row: i32): f64 {
+    return this.weights == 0 ? 1.0 : load<f64>(this.weights + (<usize>row << 3));
+  }
+
+  @inline classOf(row: i32): i32 {
+    return load<i32>(this.y + (<usize>row << 2));
+  }
+
+  @inline feature(f: i32, row: i32): f32 {
+    return load<f32>(this.x + ((<usize>f * <usize>this.rows + <usize>row) << 2));
+  }
+
+  /** Sums class weights of samples[start, end) into sumTotal and nodeWeight. */
+  resetNode(start: i32, end: i32): void {
+    const sums = this.sumTotal;
+    for (let c = 0; c < this.classCount; c++) sums[c] = 0;
+    let weight: f64 = 0;
+    for (let p = start; p < end; p++) {
+      const row = this.samples[p];
+      const w = this.weightOf(row);
+      sums[this.classOf(row)] += w;
+      weight += w;
+    }
+    this.nodeWeight = weight;
+  }
+
+  giniOf(sums: StaticArray<f64>, weight: f64): f64 {
+    let squares: f64 = 0;
+    for (let c = 0; c < this.classCount; c++) {
+      const count = sums[c];
+      squares += count * count;
+    }
+    return 1.0 - squares / (weight * weight);
+  }
+
+  giniRight(weightRight: f64): f64 {
+    let squares: f64 = 0;
+    for (let c = 0; c < this.classCount; c++) {
+      const count = this.sumTotal[c] - this.sumLeft[c];
+      squares += count * count;
+    }
+    return 1.0 - squares / (weightRight * weightRight);
+  }
+
+  /** Loads feature `f` of samples[start, end) into `values` and sorts both by value. */
+  sortByFeature(f: i32, start: i32, end: i32): void {
+    const keys = this.keys;
+    for (let p = start; p < end; p++) {
+      const row = this.samples[p];
+      const bits = reinterpret<u32>(this.feature(f, row));
+      // Map float bits to unsigned integers that sort in numeric order.
+      const ordered = bits & 0x80000000 ? ~bits : bits | 0x80000000;
+      keys[p] = (<u64>ordered << 32) | <u64>(<u32>row);
+    }
+    sortKeys(changetype<usize>(keys) + (<usize>start << 3), end - start);
+    for (let p = start; p < end; p++) {
+      const key = keys[p];
+      const ordered = <u32>(key >>> 32);
+      const bits = ordered & 0x80000000 ? ordered & 0x7fffffff : ~ordered;
+      this.samples[p] = <i32>(<u32>key);
+      this.values[p] = reinterpret<f32>(bits);
+    }
+  }
+
+  /**
+   * Finds the best split of samples[start, end) (scikit-learn's
+   * BestSplitter.node_split). Sets bestPos to `end` when there is none.
+   */
+  splitNode(start: i32, end: i32, impurity: f64, knownConstants: i32): void {
+    const features = this.features;
+    const constantFeatures = this.constantFeatures;
+    const values = this.values;
+    const sumLeft = this.sumLeft;
+    let bestProxy: f64 = -Infinity;
+    let featureIndex = this.featureCount;
+    let visited = 0;
+    let foundConstants = 0;
+    let drawnConstants = 0;
+    let totalConstants = knownConstants;
+    this.bestPos = end;
+    this.bestFeature = 0;
+    this.bestThreshold = 0;
+    this.bestImpurityLeft = Infinity;
+    this.bestImpurityRight = Infinity;
+    this.bestImprovement = -Infinity;
+
+    while (
+      featureIndex > totalConstants &&
+      (visited < this.maxFeatures || visited <= foundConstants + drawnConstants)
+    ) {
+      visited++;
+      let j = randInt(drawnConstants, featureIndex - foundConstants, this.randState);
+      if (j < knownConstants) {
+        // A constant feature known from an ancestor: move it aside.
+        const swap = features[drawnConstants];
+        features[drawnConstants] = features[j];
+        features[j] = swap;
+        drawnConstants++;
+        continue;
+      }
+      j += foundConstants;
+      const f = features[j];
+      this.sortByFeature(f, start, end);
+      if (values[end - 1] <= values[start] + FEATURE_THRESHOLD) {
+        features[j] = features[totalConstants];
+        features[totalConstants] = f;
+        foundConstants++;
+        totalConstants++;
+        continue;
+      }
+      featureIndex--;
+      features[j] = features[featureIndex];
+      features[featureIndex] = f;
+
+      for (let c = 0; c < this.classCount; c++) sumLeft[c] = 0;
+      let weightLeft: f64 = 0;
+      let pos = start;
+      let p = start;
+      while (p < end) {
+        while (p + 1 < end && values[p + 1] <= values[p] + FEATURE_THRESHOLD) p++;
+        p++;
+        if (p >= end) break;
+        if (p - start < this.minSamplesLeaf || end - p < this.minSamplesLeaf) continue;
+        for (; pos < p; pos++) {
+          const row = this.samples[pos];
+          const w = this.weightOf(row);
+          sumLeft[this.classOf(row)] += w;
+          weightLeft += w;
+        }
+        const weightRight = this.nodeWeight - weightLeft;
+        const giniLeft = this.giniOf(sumLeft, weightLeft);
+        const giniRight = this.giniRight(weightRight);
+        const proxy = -weightRight * giniRight - weightLeft * giniLeft;
+        if (proxy > bestProxy) {
+          bestProxy = proxy;
+          const lower = <f64>values[p - 1];
+          const upper = <f64>values[p];
+          let threshold = lower / 2.0 + upper / 2.0;
+          if (threshold == upper || threshold == Infinity || threshold == -Infinity) threshold = lower;
+          this.bestPos = p;
+          this.bestFeature = f;
+          this.bestThreshold = threshold;
+          this.bestImpurityLeft = giniLeft;
+          this.bestImpurityRight = giniRight;
+          this.bestImprovement =
+            (this.nodeWeight / this.totalWeight) *
+            (impurity - (weightRight / this.nodeWeight) * giniRight - (weightLeft / this.nodeWeight) * giniLeft);
+        }
+      }
+    }
+
+    if (this.bestPos < end) {
+      // Partition the samples: rows going left first.
+      let p = start;
+      let partitionEnd = end;
+      while (p < partitionEnd) {
+        if (<f64>this.feature(this.bestFeature, this.samples[p]) <= this.bestThreshold) {
+          p++;
+        } else {
+          partitionEnd--;
+          const swap = this.samples[p];
+          this.samples[p] = this.samples[partitionEnd];
+          this.samples[partitionEnd] = swap;
+        }
+      }
+    }
+
+    // Keep known constants at the front, in their original order, for the children.
+    for (let i = 0; i < knownConstants; i++) features[i] = constantFeatures[i];
+    for (let i = 0; i < foundConstants; i++) constantFeatures[knownConstants + i] = features[knownConstants + i];
+    this.constantCount = totalConstants;
+  }
+}
+
+/** Builds a tree depth-first (scikit-learn's DepthFirstTreeBuilder). */
+export function buildTree(builder: Builder, splitterSeed: u32): Tree {
+  builder.randState[0] = splitterSeed;
+  const tree = new Tree(builder.classCount, builder.featureCount);
+  const k = builder.classCount;
+
+  // Explicit stack of pending nodes.
+  const stackStart = new Array<i32>();
+  const stackEnd = new Array<i32>();
+  const stackDepth = new Array<i32>();
+  const stackParent = new Array<i32>();
+  const stackIsLeft = new Array<bool>();
+  const stackImpurity = new Array<f64>();
+  const stackConstants = new Array<i32>();
+  stackStart.push(0);
+  stackEnd.push(builder.sampleCount);
+  stackDepth.push(0);
+  stackParent.push(-2);
+  stackIsLeft.push(false);
+  stackImpurity.push(Infinity);
+  stackConstants.push(0);
+  let first = true;
+
+  while (stackStart.length > 0) {
+    const start = stackStart.pop();
+    const end = stackEnd.pop();
+    const depth = stackDepth.pop();
+    const parent = stackParent.pop();
+    const isLeft = stackIsLeft.pop();
+    let impurity = stackImpurity.pop();
+    let constants = stackConstants.pop();
+    const nodeSamples = end - start;
+
+    builder.resetNode(start, end);
+    let isLeaf = depth >= builder.maxDepth || nodeSamples < builder.minSamplesSplit || nodeSamples < 2 * builder.minSamplesLeaf;
+    if (first) {
+      impurity = builder.giniOf(builder.sumTotal, builder.nodeWeight);
+      first = false;
+    }
+    isLeaf = isLeaf || impurity <= EPSILON;
+    if (!isLeaf) {
+      builder.splitNode(start, end, impurity, constants);
+      constants = builder.constantCount;
+      isLeaf = builder.bestPos >= end || builder.bestImprovement + EPSILON < 0.0;
+    }
+
+    const node = tree.feature.length;
+    if (parent >= 0) {
+      if (isLeft) tree.left[parent] = node;
+      else tree.right[parent] = node;
+    }
+    tree.impurity.push(impurity);
+    tree.nodeSamples.push(nodeSamples);
+    tree.weightedNodeSamples.push(builder.nodeWeight);
+    for (let c = 0; c < k; c++) tree.value.push(builder.sumTotal[c]);
+    tree.left.push(LEAF);
+    tree.right.push(LEAF);
+    if (depth > tree.depth) tree.depth = depth;
+
+    if (isLeaf) {
+      tree.feature.push(-2);
+      tree.threshold.push(-2.0);
+      continue;
+    }
+    tree.feature.push(builder.bestFeature);
+    tree.threshold.push(builder.bestThreshold);
+    const pos = builder.bestPos;
+    // Right child pushed first, so the left child is built first.
+    stackStart.push(pos);
+    stackEnd.push(end);
+    stackDepth.push(depth + 1);
+    stackParent.push(node);
+    stackIsLeft.push(false);
+    stackImpurity.push(builder.bestImpurityRight);
+    stackConstants.push(constants);
+    stackStart.push(start);
+    stackEnd.push(pos);
+    stackDepth.push(depth + 1);
+    stackParent.push(node);
+    stackIsLeft.push(true);
+    stackImpurity.push(builder.bestImpurityLeft);
+    stackConstants.push(constants);
+  }
+  return tree;
+}
+
+/** Returns scikit-learn's splitter seed for `random_state=seed`: RandomState(seed).randint(0, RAND_R_MAX). */
+export function splitterSeedFor(seed: u32): u32 {
+  return new MersenneTwister(seed).boundedU32(RAND_R_MAX - 1);
+}
+
+/**
+ * Fits one tree on column-major float32 `x` (rows × featureCount) and int32
+ * classes `y`; `weights` is 0 or a pointer to one float64 weight per row.
+ * `maxDepth` <= 0 means unlimited. Returns the tree's handle.
+ */
+export function treeFit(
+  x: usize,
+  rows: i32,
+  featureCount: i32,
+  y: usize,
+  classCount: i32,
+  weights: usize,
+  maxFeatures: i32,
+  maxDepth: i32,
+  minSamplesSplit: i32,
+  minSamplesLeaf: i32,
+  seed: u32,
+): i32 {
+  const builder = new Builder(
+    x,
+    rows,
+    featureCount,
+    y,
+    classCount,
+    weights,
+    maxFeatures,
+    maxDepth <= 0 ? i32.MAX_VALUE : maxDepth,
+    minSamplesSplit,
+    minSamplesLeaf,
+  );
+  return registerTree(buildTree(builder, splitterSeedFor(seed)));
+}
+
+/** Fits a tree with a splitter state given directly (used by the forest). */
+export function treeFitWithState(
+  x: usize,
+  rows: i32,
+  featureCount: i32,
+  y: usize,
+  classCount: i32,
+  weights: usize,
+  maxFeatures: i32,
+  maxDepth: i32,
+  minSamplesSplit: i32,
+  minSamplesLeaf: i32,
+  splitterState: u32,
+): Tree {
+  const builder = new Builder(
+    x,
+    rows,
+    featureCount,
+    y,
+    classCount,
+    weights,
+    maxFeatures,
+    maxDepth <= 0 ? i32.MAX_VALUE : maxDepth,
+    minSamplesSplit,
+    minSamplesLeaf,
+  );
+  return buildTree(builder, splitterState);
+}
+
+export function treeNodeCount(handle: i32): i32 {
+  return getTree(handle).nodeCount;
+}
+
+export function treeDepth(handle: i32): i32 {
+  return getTree(handle).depth;
+}
+
+/** Returns the leaf index reached by row `row` of column-major `x`. */
+@inline function leafOf(tree: Tree, x: usize, rows: i32, row: i32): i32 {
+  let node = 0;
+  while (tree.left[node] != LEAF) {
+    const value = load<f32>(x + ((<usize>tree.feature[node] * <usize>rows + <usize>row) << 2));
+    node = <f64>value <= tree.threshold[node] ? tree.left[node] : tree.right[node];
+  }
+  return node;
+}
+
+/**
+ * Writes class probabilities (leaf class weights divided by their sum) for
+ * each row into `out` (rows × classCount float64). With `accumulate`, adds
+ * them to what `out` holds instead.
+ */
+export function treeProbaInto(tree: Tree, x: usize, rows: i32, out: usize, accumulate: bool): void {
+  const k = tree.classCount;
+  for (let i = 0; i < rows; i++) {
+    const leaf = leafOf(tree, x, rows, i);
+    let total: f64 = 0;
+    for (let c = 0; c < k; c++) total += tree.value[leaf * k + c];
+    if (total == 0) total = 1;
+    const base = out + ((<usize>i * <usize>k) << 3);
+    for (let c = 0; c < k; c++) {
+      const p = tree.value[leaf * k + c] / total;
+      const at = base + (<usize>c << 3);
+      store<f64>(at, accumulate ? load<f64>(at) + p : p);
+    }
+  }
+}
+
+export function treePredictProba(handle: i32, x: usize, rows: i32, out: usize): void {
+  treeProbaInto(getTree(handle), x, rows, out, false);
+}
+
+/** Writes the class with the largest leaf weight (first on ties) for each row into int32 `out`. */
+export function treePredict(handle: i32, x: usize, rows: i32, out: usize): void {
+  const tree = getTree(handle);
+  const k = tree.classCount;
+  for (let i = 0; i < rows; i++) {
+    const leaf = leafOf(tree, x, rows, i);
+    let best = 0;
+    let bestValue = tree.value[leaf * k];
+    for (let c = 1; c < k; c++) {
+      const v = tree.value[leaf * k + c];
+      if (v > bestValue) {
+        bestValue = v;
+        best = c;
+      }
+    }
+    store<i32>(out + (<usize>i << 2), best);
+  }
+}
+
+/**
+ * Writes impurity-based importances (mean decrease in impurity) into
+ * float64 `out` (featureCount values): for every split node,
+ * w * impurity - w_L * impurity_L - w_R * impurity_R, divided by the root's
+ * weight and then normalised to sum to 1 (all zero for a single leaf).
+ */
+export function treeImportancesInto(tree: Tree, out: usize): void {
+  const d = tree.featureCount;
+  for (let f = 0; f < d; f++) store<f64>(out + (<usize>f << 3), 0);
+  for (let node = 0; node < tree.nodeCount; node++) {
+    const left = tree.left[node];
+    if (left == LEAF) continue;
+    const right = tree.right[node];
+    const decrease =
+      tree.weightedNodeSamples[node] * tree.impurity[node] -
+      tree.weightedNodeSamples[left] * tree.impurity[left] -
+      tree.weightedNodeSamples[right] * tree.impurity[right];
+    const at = out + (<usize>tree.feature[node] << 3);
+    store<f64>(at, load<f64>(at) + decrease);
+  }
+  const rootWeight = tree.weightedNodeSamples[0];
+  let total: f64 = 0;
+  for (let f = 0; f < d; f++) {
+    const at = out + (<usize>f << 3);
+    const v = load<f64>(at) / rootWeight;
+    store<f64>(at, v);
+    total += v;
+  }
+  if (total > 0) {
+    for (let f = 0; f < d; f++) {
+      const at = out + (<usize>f << 3);
+      store<f64>(at, load<f64>(at) / total);
+    }
+  }
+}
+
+export function treeImportances(handle: i32, out: usize): void {
+  treeImportancesInto(getTree(handle), out);
+}
+
+/**
+ * Copies the node arrays out: feature (i32, -2 at leaves), threshold (f64),
+ * left and right child (i32, -1 at leaves), impurity (f64), node samples
+ * (i32), weighted node samples (f64) and class weights (f64, nodes × classes).
+ */
+export function treeExport(
+  handle: i32,
+  feature: usize,
+  threshold: usize,
+  left: usize,
+  right: usize,
+  impurity: usize,
+  nodeSamples: usize,
+  weightedNodeSamples: usize,
+  value: usize,
+): void {
+  const tree = getTree(handle);
+  const n = tree.nodeCount;
+  for (let i = 0; i < n; i++) {
+    store<i32>(feature + (<usize>i << 2), tree.feature[i]);
+    store<f64>(threshold + (<usize>i << 3), tree.threshold[i]);
+    store<i32>(left + (<usize>i << 2), tree.left[i]);
+    store<i32>(right + (<usize>i << 2), tree.right[i]);
+    store<f64>(impurity + (<usize>i << 3), tree.impurity[i]);
+    store<i32>(nodeSamples + (<usize>i << 2), tree.nodeSamples[i]);
+    store<f64>(weightedNodeSamples + (<usize>i << 3), tree.weightedNodeSamples[i]);
+  }
+  const k = tree.classCount;
+  for (let i = 0; i < n * k; i++) store<f64>(value + (<usize>i << 3), tree.value[i]);
+}

@@ -1,1 +1,80 @@
-// placeholder until the kernel lands
+// Random forest trees as scikit-learn 1.2's RandomForestClassifier draws
+// them: tree t gets the seed RandomState(seed).randint(2^31 - 1) (the t-th
+// draw), its bootstrap sample is RandomState(treeSeed).randint(0, n, n)
+// turned into whole-number sample weights, and its splitter seed is a fresh
+// RandomState(treeSeed).randint(0, RAND_R_MAX). Every tree depends only on
+// its own seed, so trees can be fitted in any order or on any worker.
+
+import { MersenneTwister } from "./util/mt19937";
+import { Tree, getTree, registerTree, splitterSeedFor, treeFitWithState, treeImportancesInto, treeProbaInto } from "./cart";
+
+/** Writes the per-tree seeds (u32) that RandomState(seed) draws for `count` trees into `out`. */
+export function forestTreeSeeds(seed: u32, count: i32, out: usize): void {
+  const generator = new MersenneTwister(seed);
+  for (let t = 0; t < count; t++) {
+    store<u32>(out + (<usize>t << 2), generator.boundedU32(0x7ffffffe));
+  }
+}
+
+/**
+ * Fits one forest tree from its seed: bootstrap counts as weights (when
+ * `bootstrap`), then a tree over `maxFeatures` candidates per split.
+ * Returns the tree's handle.
+ */
+export function forestTreeFit(
+  x: usize,
+  rows: i32,
+  featureCount: i32,
+  y: usize,
+  classCount: i32,
+  bootstrap: bool,
+  maxFeatures: i32,
+  maxDepth: i32,
+  minSamplesSplit: i32,
+  minSamplesLeaf: i32,
+  treeSeed: u32,
+): i32 {
+  let weights: usize = 0;
+  if (bootstrap) {
+    weights = heap.alloc(<usize>rows << 3);
+    memory.fill(weights, 0, <usize>rows << 3);
+    const generator = new MersenneTwister(treeSeed);
+    const range = <u32>(rows - 1);
+    for (let i = 0; i < rows; i++) {
+      const at = weights + (<usize>generator.boundedU32(range) << 3);
+      store<f64>(at, load<f64>(at) + 1.0);
+    }
+  }
+  const tree = treeFitWithState(
+    x,
+    rows,
+    featureCount,
+    y,
+    classCount,
+    weights,
+    maxFeatures,
+    maxDepth,
+    minSamplesSplit,
+    minSamplesLeaf,
+    splitterSeedFor(treeSeed),
+  );
+  if (weights != 0) heap.free(weights);
+  return registerTree(tree);
+}
+
+/**
+ * Adds the class probabilities of each listed tree to `out` (rows ×
+ * classCount float64, zeroed by the caller), in the order given; the caller
+ * divides by the tree count.
+ */
+export function forestAccumulateProba(handles: usize, treeCount: i32, x: usize, rows: i32, out: usize): void {
+  for (let t = 0; t < treeCount; t++) {
+    const tree: Tree = getTree(load<i32>(handles + (<usize>t << 2)));
+    treeProbaInto(tree, x, rows, out, true);
+  }
+}
+
+/** Writes the normalised importances of one tree into float64 `out`. */
+export function forestTreeImportances(handle: i32, out: usize): void {
+  treeImportancesInto(getTree(handle), out);
+}

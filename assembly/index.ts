@@ -9,3 +9,4 @@ export * from "./logistic";
 export * from "./metrics";
 export * from "./cart";
 export * from "./forest";
+export { mtRandint } from "./util/mt19937";

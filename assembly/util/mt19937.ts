@@ -1,0 +1,93 @@
+// MT19937 as numpy's legacy RandomState uses it, so that a seed given to
+// flowguard draws the same numbers that `numpy.random.RandomState(seed)`
+// draws: scikit-learn derives every tree's randomness from such a generator.
+// Reference: Matsumoto and Nishimura (1998); seeding as numpy's
+// `mt19937_seed` (init_genrand), bounded draws as numpy's masked rejection.
+
+const N: i32 = 624;
+const M: i32 = 397;
+
+/** A Mersenne Twister state with numpy's integer seeding. */
+export class MersenneTwister {
+  private state: StaticArray<u32> = new StaticArray<u32>(N);
+  private index: i32 = N;
+
+  constructor(seed: u32) {
+    let value = seed;
+    for (let i = 0; i < N; i++) {
+      this.state[i] = value;
+      value = 1812433253 * (value ^ (value >>> 30)) + <u32>(i + 1);
+    }
+    this.index = N;
+  }
+
+  private twist(): void {
+    const state = this.state;
+    for (let i = 0; i < N; i++) {
+      const y = (state[i] & 0x80000000) | (state[(i + 1) % N] & 0x7fffffff);
+      let next = state[(i + M) % N] ^ (y >>> 1);
+      if (y & 1) next ^= 0x9908b0df;
+      state[i] = next;
+    }
+    this.index = 0;
+  }
+
+  /** Returns the next 32-bit output (genrand_int32). */
+  nextU32(): u32 {
+    if (this.index >= N) this.twist();
+    let y = this.state[this.index++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y;
+  }
+
+  /**
+   * Returns an integer in [0, range] like numpy's legacy `randint` for a
+   * range below 2^32: 32-bit draws masked to the smallest all-ones mask
+   * covering `range`, rejected while above it.
+   */
+  boundedU32(range: u32): u32 {
+    if (range == 0) return 0;
+    let mask = range;
+    mask |= mask >>> 1;
+    mask |= mask >>> 2;
+    mask |= mask >>> 4;
+    mask |= mask >>> 8;
+    mask |= mask >>> 16;
+    let value = this.nextU32() & mask;
+    while (value > range) value = this.nextU32() & mask;
+    return value;
+  }
+}
+
+/** Largest value of scikit-learn's `rand_r` generator (RAND_R_MAX = 2^31 - 1). */
+export const RAND_R_MAX: u32 = 0x7fffffff;
+
+/**
+ * scikit-learn's `our_rand_r`: a 32-bit xorshift whose output is reduced
+ * modulo 2^31; a zero state is replaced by 1 first.
+ */
+export function randR(state: StaticArray<u32>): u32 {
+  let s = state[0];
+  if (s == 0) s = 1;
+  s ^= s << 13;
+  s ^= s >>> 17;
+  s ^= s << 5;
+  state[0] = s;
+  return s % (RAND_R_MAX + 1);
+}
+
+/** scikit-learn's `rand_int`: an integer in [low, high). */
+export function randInt(low: i32, high: i32, state: StaticArray<u32>): i32 {
+  return low + <i32>(randR(state) % <u32>(high - low));
+}
+
+/** Exported for tests: the first `count` outputs of numpy's RandomState(seed).randint(0, high). */
+export function mtRandint(seed: u32, high: u32, count: i32, out: usize): void {
+  const generator = new MersenneTwister(seed);
+  for (let i = 0; i < count; i++) {
+    store<u32>(out + (<usize>i << 2), generator.boundedU32(high - 1));
+  }
+}

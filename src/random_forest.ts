@@ -1,0 +1,196 @@
+/**
+ * Random forest classifier: bootstrap samples, a fresh random choice of
+ * candidate features at every split, probabilities averaged over trees, as
+ * scikit-learn 1.2's RandomForestClassifier.
+ *
+ * Notes: tree t's randomness comes only from its own seed, the t-th draw of
+ * numpy's RandomState(seed).randint(2^31 - 1), exactly as scikit-learn
+ * derives it; with the same float32 data, class indices and seed the forest
+ * equals scikit-learn's tree for tree. Probabilities are summed in tree
+ * order and divided by the tree count, and predict takes the first class of
+ * largest probability. Importances are the mean of the trees' normalised
+ * impurity decreases, normalised again. Missing values are not supported.
+ */
+import { checkShapes, TREE_PARAMS, treeImportances } from "./decision_tree.ts";
+import type { Classifier } from "./model.ts";
+import { resolveParams, type ParamTable } from "./params.ts";
+import type { Core, LabelVector, Matrix } from "./wasm.ts";
+
+/** Options of the random forest. */
+export interface RandomForestOptions {
+  /** Number of trees; default 100. */
+  trees?: number;
+  /** Features tried per split; default null, meaning floor(sqrt(features)). */
+  maxFeatures?: number | null;
+  maxDepth?: number | null;
+  minSamplesSplit?: number;
+  minSamplesLeaf?: number;
+  /** Whether each tree sees a bootstrap sample (1) or all rows (0); default 1. */
+  bootstrap?: number;
+  /** Seed of the whole forest, like scikit-learn's random_state; default 0. */
+  seed?: number;
+  /** Called after each fitted tree with (done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+const FOREST_PARAMS: ParamTable = {
+  ...TREE_PARAMS,
+  trees: { integer: true, min: 1, max: 100_000, default: 100, description: "number of trees" },
+  bootstrap: { integer: true, min: 0, max: 1, default: 1, description: "1 to bootstrap, 0 to use all rows" },
+};
+
+type ResolvedForestOptions = {
+  trees: number;
+  maxFeatures: number | null;
+  maxDepth: number | null;
+  minSamplesSplit: number;
+  minSamplesLeaf: number;
+  bootstrap: number;
+  seed: number;
+};
+
+/** A random forest trained in the WebAssembly core. */
+export class RandomForestClassifier implements Classifier {
+  readonly kind = "rf" as const;
+  readonly options: ResolvedForestOptions;
+  classCount = 0;
+  featureCount = 0;
+  featureImportances?: Float64Array;
+  /** Seed of each tree, in tree order. */
+  treeSeeds = new Uint32Array(0);
+  private handles = new Int32Array(0);
+  private readonly onProgress?: (done: number, total: number) => void;
+
+  /**
+   * Creates an unfitted forest.
+   *
+   * @example
+   * const forest = new RandomForestClassifier(core, { trees: 100, seed: 0 }).fit(x, y);
+   * const proba = forest.predictProba(xTest);
+   */
+  constructor(
+    private readonly core: Core,
+    options: RandomForestOptions = {},
+  ) {
+    const { onProgress, ...numeric } = options;
+    this.onProgress = onProgress;
+    this.options = resolveParams<ResolvedForestOptions>("RandomForestClassifier", FOREST_PARAMS, numeric);
+  }
+
+  /** Fits every tree on its bootstrap sample; returns this model. */
+  fit(x: Matrix, y: LabelVector): this {
+    checkShapes("RandomForestClassifier", x, y);
+    this.dispose();
+    const o = this.options;
+    const e = this.core.exports;
+    const maxFeatures = Math.min(o.maxFeatures ?? Math.max(1, Math.floor(Math.sqrt(x.cols))), x.cols);
+
+    const seedsPtr = this.core.alloc(o.trees * 4);
+    e.forestTreeSeeds(o.seed >>> 0, o.trees, seedsPtr);
+    this.treeSeeds = this.core.u32(seedsPtr, o.trees).slice();
+    this.core.free(seedsPtr);
+
+    this.handles = new Int32Array(o.trees);
+    const importanceSum = new Float64Array(x.cols);
+    let treesWithSplits = 0;
+    for (let t = 0; t < o.trees; t++) {
+      const handle = e.forestTreeFit(
+        x.ptr,
+        x.rows,
+        x.cols,
+        y.ptr,
+        y.classCount,
+        o.bootstrap === 1,
+        maxFeatures,
+        o.maxDepth ?? 0,
+        o.minSamplesSplit,
+        o.minSamplesLeaf,
+        this.treeSeeds[t],
+      );
+      this.handles[t] = handle;
+      // scikit-learn averages only trees that have at least one split.
+      if (e.treeNodeCount(handle) > 1) {
+        const importances = treeImportances(this.core, handle, x.cols);
+        for (let f = 0; f < x.cols; f++) importanceSum[f] += importances[f];
+        treesWithSplits++;
+      }
+      this.onProgress?.(t + 1, o.trees);
+    }
+    this.classCount = y.classCount;
+    this.featureCount = x.cols;
+    this.featureImportances = normalise(importanceSum, treesWithSplits);
+    return this;
+  }
+
+  /** Returns the mean of the trees' class probabilities, row-major rows × classCount. */
+  predictProba(x: Matrix): Float64Array {
+    this.checkFitted(x);
+    const n = x.rows * this.classCount;
+    const out = this.core.alloc(n * 8);
+    this.core.f64(out, n).fill(0);
+    const handles = this.core.copyI32(this.handles);
+    this.core.exports.forestAccumulateProba(handles, this.handles.length, x.ptr, x.rows, out);
+    const proba = this.core.f64(out, n).slice();
+    this.core.free(out);
+    this.core.free(handles);
+    const trees = this.handles.length;
+    for (let i = 0; i < n; i++) proba[i] /= trees;
+    return proba;
+  }
+
+  /** Returns the first class of largest mean probability for each row. */
+  predict(x: Matrix): Int32Array {
+    return argmaxRows(this.predictProba(x), this.classCount);
+  }
+
+  /** Handles of the fitted trees in the core, in tree order. */
+  get treeHandles(): Int32Array {
+    return this.handles;
+  }
+
+  dispose(): void {
+    for (const handle of this.handles) this.core.exports.treeFree(handle);
+    this.handles = new Int32Array(0);
+  }
+
+  private checkFitted(x: Matrix): void {
+    if (this.handles.length === 0) throw new Error("model: RandomForestClassifier is not fitted; call fit first");
+    if (x.cols !== this.featureCount) {
+      throw new RangeError(
+        `model: RandomForestClassifier was fitted on ${this.featureCount} features, got a matrix with ${x.cols}`,
+      );
+    }
+  }
+}
+
+/** Returns the mean of `sum` over `count` trees, normalised to sum to 1 (zeros when nothing split). */
+function normalise(sum: Float64Array, count: number): Float64Array {
+  const out = new Float64Array(sum.length);
+  if (count === 0) return out;
+  let total = 0;
+  for (let f = 0; f < sum.length; f++) {
+    out[f] = sum[f] / count;
+    total += out[f];
+  }
+  if (total > 0) for (let f = 0; f < sum.length; f++) out[f] /= total;
+  return out;
+}
+
+/** Returns, per row of a row-major rows × classCount array, the first index of the largest value. */
+export function argmaxRows(proba: Float64Array, classCount: number): Int32Array {
+  const rows = proba.length / classCount;
+  const out = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let best = 0;
+    let bestValue = proba[i * classCount];
+    for (let c = 1; c < classCount; c++) {
+      const v = proba[i * classCount + c];
+      if (v > bestValue) {
+        bestValue = v;
+        best = c;
+      }
+    }
+    out[i] = best;
+  }
+  return out;
+}
