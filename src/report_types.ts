@@ -61,6 +61,19 @@ export interface ModelResult {
   importances?: { feature: string; importance: number }[];
 }
 
+/**
+ * Figures published by the study an experiment reproduces, printed beside
+ * flowguard's own. Models are matched to `ModelResult.kind`.
+ */
+export interface StudyFigures {
+  /** Citation and dataset, e.g. "Zinca & Dobrota 2023, dataset 1". */
+  source: string;
+  /** Share of rows on the confusion matrix diagonal, which some papers call "precision". */
+  accuracy: { model: ModelKind; train: number; test: number }[];
+  /** Per-class F1 on test rows, for the models and classes the study gives. */
+  f1?: { model: ModelKind; perClass: Record<string, number> }[];
+}
+
 export interface ExperimentReport {
   flowguard: { version: string; runtime: string };
   recipe: { name: string; description: string; seed: number; split?: number; classes: string[]; labels: string };
@@ -88,6 +101,8 @@ export interface ExperimentReport {
     threshold: number;
   };
   models: ModelResult[];
+  /** The reproduced study's figures, when the recipe names one. */
+  study?: StudyFigures;
   /** Seconds per pipeline step (load, clean, split, correlation, fit per model, ...). */
   timings: Record<string, number>;
   notes: string[];
