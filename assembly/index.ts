@@ -7,6 +7,15 @@ export * from "./pearson";
 export * from "./gaussian_nb";
 export * from "./logistic";
 export * from "./metrics";
-export * from "./cart";
+export {
+  treeFit,
+  treeFree,
+  treeNodeCount,
+  treeDepth,
+  treePredict,
+  treePredictProba,
+  treeImportances,
+  treeExport,
+} from "./cart";
 export * from "./forest";
 export { mtRandint } from "./util/mt19937";

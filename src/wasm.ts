@@ -27,7 +27,7 @@ export class Core {
 
   /** Instantiates the core from a compiled module (each runtime compiles the .wasm its own way). */
   static async create(module: WebAssembly.Module): Promise<Core> {
-    const exports = (await instantiate(module, {})) as unknown as CoreExports;
+    const exports = (await instantiate(module, { env: {} })) as unknown as CoreExports;
     return new Core(exports);
   }
 
@@ -101,6 +101,26 @@ export class Matrix {
       core.f32(ptr + j * rows * 4, rows).set(column);
     }
     return new Matrix(core, ptr, rows, columns.length);
+  }
+
+  /** Allocates an uninitialised rows × cols matrix, to be filled column by column through `column(j)`. */
+  static allocate(core: Core, rows: number, cols: number): Matrix {
+    return new Matrix(core, core.alloc(rows * cols * 4), rows, cols);
+  }
+
+  /**
+   * Keeps only the columns at `indices` (ascending), moving them down inside
+   * linear memory, and returns the narrower matrix over the same block; this
+   * matrix must not be used afterwards.
+   */
+  keepColumns(indices: readonly number[]): Matrix {
+    const all = new Float32Array(this.core.exports.memory.buffer);
+    const base = this.ptr / 4;
+    indices.forEach((from, to) => {
+      if (to > 0 && from <= indices[to - 1]) throw new RangeError("wasm: column indices must be ascending");
+      if (from !== to) all.copyWithin(base + to * this.rows, base + from * this.rows, base + (from + 1) * this.rows);
+    });
+    return new Matrix(this.core, this.ptr, this.rows, indices.length);
   }
 
   /** Returns a view of column `j` (valid until linear memory grows). */
