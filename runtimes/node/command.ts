@@ -4,7 +4,7 @@
  * 1 on a usage error, 2 on a data error.
  */
 import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ALL_MODELS, runExperiment, type ExperimentResult, type ProgressEvent } from "../../src/experiment.ts";
 import { exportDatasetCsv } from "../../src/export.ts";
@@ -25,6 +25,12 @@ import { loadCore } from "./wasm.ts";
 /** The folder of the shipped sample, relative to this package. */
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SAMPLE_DIR = join(PACKAGE_ROOT, "data", "sample");
+
+/** Returns `path` relative to the working folder when it lies inside it, so reports name files the same on every machine. */
+function displayPath(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside !== "" && !inside.startsWith("..") ? inside : path;
+}
 
 /** A mistake in the command line: exit status 1. */
 class UsageError extends Error {}
@@ -181,7 +187,7 @@ async function resolveArgsRecipe(args: ExperimentArgs): Promise<ResolvedRecipe> 
           `(CSV folders 03-11/ and 01-12/, or the parquet release)`,
       );
     }
-    return resolveStudyRecipe(nodeRecipeFileSystem, args.recipe, args.data ?? SAMPLE_DIR);
+    return resolveStudyRecipe(nodeRecipeFileSystem, args.recipe, args.data ?? displayPath(SAMPLE_DIR));
   }
   let text: string;
   try {
