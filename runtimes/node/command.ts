@@ -20,6 +20,7 @@ import {
 import { reportJson, reportMarkdown, reportTerminal } from "../../src/report.ts";
 import { STUDY_FIGURES } from "../../src/study.ts";
 import { fileSource } from "./files.ts";
+import { useNodeParquetWasm } from "./parquet.ts";
 import { loadCore } from "./wasm.ts";
 
 /** The folder of the shipped sample, relative to this package. */
@@ -259,6 +260,7 @@ async function runExperimentCommand(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(`flowguard: recipe ${recipe.name}: ${recipe.description}\n\n`);
   }
+  useNodeParquetWasm();
   const core = await loadCore();
   const result: ExperimentResult = await runExperiment(recipe, {
     core,
