@@ -146,12 +146,12 @@ class Builder {
   /** Sums class weights of samples[start, end) into sumTotal and nodeWeight. */
   resetNode(start: i32, end: i32): void {
     const sums = this.sumTotal;
-    for (let c = 0; c < this.classCount; c++) sums[c] = 0;
+    for (let c = 0; c < this.classCount; c++) unchecked(sums[c] = 0);
     let weight: f64 = 0;
     for (let p = start; p < end; p++) {
-      const row = this.samples[p];
+      const row = unchecked(this.samples[p]);
       const w = this.weightOf(row);
-      sums[this.classOf(row)] += w;
+      unchecked(sums[this.classOf(row)] += w);
       weight += w;
     }
     this.nodeWeight = weight;
@@ -160,7 +160,7 @@ class Builder {
   giniOf(sums: StaticArray<f64>, weight: f64): f64 {
     let squares: f64 = 0;
     for (let c = 0; c < this.classCount; c++) {
-      const count = sums[c];
+      const count = unchecked(sums[c]);
       squares += count * count;
     }
     return 1.0 - squares / (weight * weight);
@@ -169,7 +169,7 @@ class Builder {
   giniRight(weightRight: f64): f64 {
     let squares: f64 = 0;
     for (let c = 0; c < this.classCount; c++) {
-      const count = this.sumTotal[c] - this.sumLeft[c];
+      const count = unchecked(this.sumTotal[c]) - unchecked(this.sumLeft[c]);
       squares += count * count;
     }
     return 1.0 - squares / (weightRight * weightRight);
@@ -179,19 +179,19 @@ class Builder {
   sortByFeature(f: i32, start: i32, end: i32): void {
     const keys = this.keys;
     for (let p = start; p < end; p++) {
-      const row = this.samples[p];
+      const row = unchecked(this.samples[p]);
       const bits = reinterpret<u32>(this.feature(f, row));
       // Map float bits to unsigned integers that sort in numeric order.
       const ordered = bits & 0x80000000 ? ~bits : bits | 0x80000000;
-      keys[p] = (<u64>ordered << 32) | <u64>(<u32>row);
+      unchecked(keys[p] = (<u64>ordered << 32) | <u64>(<u32>row));
     }
     sortKeys(changetype<usize>(keys) + (<usize>start << 3), end - start);
     for (let p = start; p < end; p++) {
-      const key = keys[p];
+      const key = unchecked(keys[p]);
       const ordered = <u32>(key >>> 32);
       const bits = ordered & 0x80000000 ? ordered & 0x7fffffff : ~ordered;
-      this.samples[p] = <i32>(<u32>key);
-      this.values[p] = reinterpret<f32>(bits);
+      unchecked(this.samples[p] = <i32>(<u32>key));
+      unchecked(this.values[p] = reinterpret<f32>(bits));
     }
   }
 
@@ -225,39 +225,39 @@ class Builder {
       let j = randInt(drawnConstants, featureIndex - foundConstants, this.randState);
       if (j < knownConstants) {
         // A constant feature known from an ancestor: move it aside.
-        const swap = features[drawnConstants];
-        features[drawnConstants] = features[j];
-        features[j] = swap;
+        const swap = unchecked(features[drawnConstants]);
+        unchecked(features[drawnConstants] = unchecked(features[j]));
+        unchecked(features[j] = swap);
         drawnConstants++;
         continue;
       }
       j += foundConstants;
-      const f = features[j];
+      const f = unchecked(features[j]);
       this.sortByFeature(f, start, end);
-      if (values[end - 1] <= values[start] + FEATURE_THRESHOLD) {
-        features[j] = features[totalConstants];
-        features[totalConstants] = f;
+      if (unchecked(values[end - 1]) <= unchecked(values[start]) + FEATURE_THRESHOLD) {
+        unchecked(features[j] = unchecked(features[totalConstants]));
+        unchecked(features[totalConstants] = f);
         foundConstants++;
         totalConstants++;
         continue;
       }
       featureIndex--;
-      features[j] = features[featureIndex];
-      features[featureIndex] = f;
+      unchecked(features[j] = unchecked(features[featureIndex]));
+      unchecked(features[featureIndex] = f);
 
-      for (let c = 0; c < this.classCount; c++) sumLeft[c] = 0;
+      for (let c = 0; c < this.classCount; c++) unchecked(sumLeft[c] = 0);
       let weightLeft: f64 = 0;
       let pos = start;
       let p = start;
       while (p < end) {
-        while (p + 1 < end && values[p + 1] <= values[p] + FEATURE_THRESHOLD) p++;
+        while (p + 1 < end && unchecked(values[p + 1]) <= unchecked(values[p]) + FEATURE_THRESHOLD) p++;
         p++;
         if (p >= end) break;
         if (p - start < this.minSamplesLeaf || end - p < this.minSamplesLeaf) continue;
         for (; pos < p; pos++) {
-          const row = this.samples[pos];
+          const row = unchecked(this.samples[pos]);
           const w = this.weightOf(row);
-          sumLeft[this.classOf(row)] += w;
+          unchecked(sumLeft[this.classOf(row)] += w);
           weightLeft += w;
         }
         const weightRight = this.nodeWeight - weightLeft;
@@ -266,8 +266,8 @@ class Builder {
         const proxy = -weightRight * giniRight - weightLeft * giniLeft;
         if (proxy > bestProxy) {
           bestProxy = proxy;
-          const lower = <f64>values[p - 1];
-          const upper = <f64>values[p];
+          const lower = <f64>unchecked(values[p - 1]);
+          const upper = <f64>unchecked(values[p]);
           let threshold = lower / 2.0 + upper / 2.0;
           if (threshold == upper || threshold == Infinity || threshold == -Infinity) threshold = lower;
           this.bestPos = p;
@@ -287,20 +287,20 @@ class Builder {
       let p = start;
       let partitionEnd = end;
       while (p < partitionEnd) {
-        if (<f64>this.feature(this.bestFeature, this.samples[p]) <= this.bestThreshold) {
+        if (<f64>this.feature(this.bestFeature, unchecked(this.samples[p])) <= this.bestThreshold) {
           p++;
         } else {
           partitionEnd--;
-          const swap = this.samples[p];
-          this.samples[p] = this.samples[partitionEnd];
-          this.samples[partitionEnd] = swap;
+          const swap = unchecked(this.samples[p]);
+          unchecked(this.samples[p] = unchecked(this.samples[partitionEnd]));
+          unchecked(this.samples[partitionEnd] = swap);
         }
       }
     }
 
     // Keep known constants at the front, in their original order, for the children.
-    for (let i = 0; i < knownConstants; i++) features[i] = constantFeatures[i];
-    for (let i = 0; i < foundConstants; i++) constantFeatures[knownConstants + i] = features[knownConstants + i];
+    for (let i = 0; i < knownConstants; i++) unchecked(features[i] = unchecked(constantFeatures[i]));
+    for (let i = 0; i < foundConstants; i++) unchecked(constantFeatures[knownConstants + i] = unchecked(features[knownConstants + i]));
     this.constantCount = totalConstants;
   }
 }
@@ -469,9 +469,9 @@ export function treeDepth(handle: i32): i32 {
 /** Returns the leaf index reached by row `row` of column-major `x`. */
 @inline function leafOf(tree: Tree, x: usize, rows: i32, row: i32): i32 {
   let node = 0;
-  while (tree.left[node] != LEAF) {
-    const value = load<f32>(x + ((<usize>tree.feature[node] * <usize>rows + <usize>row) << 2));
-    node = <f64>value <= tree.threshold[node] ? tree.left[node] : tree.right[node];
+  while (unchecked(tree.left[node]) != LEAF) {
+    const value = load<f32>(x + ((<usize>unchecked(tree.feature[node]) * <usize>rows + <usize>row) << 2));
+    node = <f64>value <= unchecked(tree.threshold[node]) ? unchecked(tree.left[node]) : unchecked(tree.right[node]);
   }
   return node;
 }
