@@ -15,6 +15,8 @@ export interface TableSource {
   rowCount: number;
   /** Raw label strings of this file with their row counts, in first-seen order. */
   rawLabels: Map<string, number>;
+  /** Canonical names of all columns in the file's header, in file order, when the loader records them. */
+  header?: string[];
 }
 
 /** A warning raised while loading, with where it happened. */

@@ -1,0 +1,48 @@
+import { statSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import type { ByteSource } from "../../src/source.ts";
+
+/** Bytes read per chunk; large chunks keep the per-chunk overhead of Web streams small. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Returns a source that streams the file at `path` from disk. The size comes
+ * from stat at call time. Every `stream()` call opens the file anew, and the
+ * stream closes it when it ends, fails or is cancelled.
+ */
+export function fileSource(path: string): ByteSource {
+  const size = statSync(path).size;
+  return {
+    name: path,
+    size,
+    stream() {
+      let handle: FileHandle | undefined;
+      const close = async () => {
+        const opened = handle;
+        handle = undefined;
+        await opened?.close();
+      };
+      return new ReadableStream<Uint8Array>({
+        async start() {
+          handle = await open(path, "r");
+        },
+        async pull(controller) {
+          try {
+            const buffer = new Uint8Array(CHUNK_BYTES);
+            const { bytesRead } = await handle!.read(buffer, 0, CHUNK_BYTES, null);
+            if (bytesRead === 0) {
+              await close();
+              controller.close();
+            } else {
+              controller.enqueue(buffer.subarray(0, bytesRead));
+            }
+          } catch (error) {
+            await close();
+            throw error;
+          }
+        },
+        cancel: close,
+      });
+    },
+  };
+}

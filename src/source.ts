@@ -1,0 +1,97 @@
+/**
+ * Byte sources: where a loader's bytes come from. A source only has to
+ * produce a fresh Web stream on request, so files (runtimes/node/files.ts),
+ * fetch responses and in-memory arrays all fit.
+ */
+
+/** A named sequence of bytes that can be streamed from the start, any number of times. */
+export interface ByteSource {
+  /** Path or name shown in messages and recorded in `TableSource.file`. */
+  name: string;
+  /** Length in bytes as stored (compressed, for a gzip file), when known. */
+  size?: number;
+  /** Opens a new stream over the bytes, starting at byte 0. */
+  stream(): ReadableStream<Uint8Array>;
+}
+
+/** Wraps bytes already in memory as a source that emits them in one chunk. */
+export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
+  return {
+    name,
+    size: bytes.length,
+    stream() {
+      return new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(bytes);
+          controller.close();
+        },
+      });
+    },
+  };
+}
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+/**
+ * Returns a stream of the decompressed bytes when `stream` starts with the
+ * gzip magic bytes 1f 8b, and of the same bytes otherwise. The format is
+ * decided by content, never by file name.
+ */
+export function maybeDecompress(stream: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  let output: ReadableStreamDefaultReader<Uint8Array>;
+  return new ReadableStream<Uint8Array>({
+    async start() {
+      const input = stream.getReader();
+      const head = await readHead(input, 2);
+      const replayed = replay(head, input);
+      output = isGzip(head)
+        ? replayed.pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>).getReader()
+        : replayed.getReader();
+    },
+    async pull(controller) {
+      const { done, value } = await output.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return output.cancel(reason);
+    },
+  });
+}
+
+/** Reads chunks until at least `minLength` bytes arrived or the stream ended. */
+async function readHead(reader: ReadableStreamDefaultReader<Uint8Array>, minLength: number): Promise<Uint8Array[]> {
+  const head: Uint8Array[] = [];
+  let length = 0;
+  while (length < minLength) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    head.push(value);
+    length += value.length;
+  }
+  return head;
+}
+
+function isGzip(head: readonly Uint8Array[]): boolean {
+  const bytes: number[] = [];
+  for (const chunk of head) for (let i = 0; i < chunk.length && bytes.length < 2; i++) bytes.push(chunk[i]);
+  return bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1;
+}
+
+/** Returns a stream that emits the chunks already read, then the rest of `reader`. */
+function replay(head: readonly Uint8Array[], reader: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of head) controller.enqueue(chunk);
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
