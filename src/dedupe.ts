@@ -41,6 +41,12 @@ export interface ConflictExample {
 export interface DuplicateResult {
   /** Rows kept, in input order. */
   rows: Uint32Array;
+  /**
+   * Kept rows whose feature vector carries more than one class, mapped to an
+   * id shared by the rows of the same vector; a split keeps each such group
+   * on one side (see `stratifiedSplit`). Empty under "drop".
+   */
+  conflictGroupOfRow: Map<number, number>;
   /** Rows removed in total (duplicates plus, under "drop", conflicting rows). */
   removed: number;
   /** Exact duplicates removed: same features and class as an earlier row. */
@@ -151,8 +157,11 @@ export function dropDuplicates(
   }
 
   const kept = new Uint32Array(n - duplicates - conflictRemoved);
+  const conflictGroupOfRow = new Map<number, number>();
   for (let i = 0, k = 0; i < n; i++) {
-    if (keep[i] === 1) kept[k++] = rows[i];
+    if (keep[i] !== 1) continue;
+    kept[k++] = rows[i];
+    if (otherClasses.has(groupOfRow[i])) conflictGroupOfRow.set(rows[i], groupOfRow[i]);
   }
 
   return {
@@ -162,6 +171,7 @@ export function dropDuplicates(
     duplicatesByClass,
     conflictPolicy,
     hashCollisions,
+    conflictGroupOfRow,
     conflicts: {
       vectors: otherClasses.size,
       rows: conflictRows,

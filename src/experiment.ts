@@ -174,7 +174,9 @@ export async function runExperiment(recipe: ResolvedRecipe, options: ExperimentO
   let trainSteps = train.steps;
   let testSteps: RowStep[];
   if (testClean === null) {
-    const split = await time("split", () => stratifiedSplit(train.labels.classIndex, train.rows, recipe.split!, seed));
+    const split = await time("split", () =>
+      stratifiedSplit(train.labels.classIndex, train.rows, recipe.split!, seed, train.duplicates.conflictGroupOfRow),
+    );
     trainRows = split.train;
     testRows = split.test;
     testSide = train;

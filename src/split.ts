@@ -34,6 +34,11 @@ export interface SplitResult {
  * was never trained on cannot be predicted correctly. Class proportions on
  * each side therefore match the input within one row per class.
  *
+ * `together` maps rows that must land on the same side (label conflicts:
+ * equal features, different classes) to a group id. Each group follows the
+ * side drawn for its lowest row, so no test row has a feature vector equal
+ * to a training row's; per-class counts in `perClass` are taken after this.
+ *
  * The same rows, classes, fraction and seed give the same split in every
  * runtime. The result does not match scikit-learn's `train_test_split`,
  * which draws with NumPy's generator.
@@ -48,6 +53,7 @@ export function stratifiedSplit(
   rows: Uint32Array,
   testFraction: number,
   seed: number,
+  together?: ReadonlyMap<number, number>,
 ): SplitResult {
   if (typeof testFraction !== "number" || !(testFraction > 0 && testFraction < 1)) {
     throw new RangeError(
@@ -70,7 +76,44 @@ export function stratifiedSplit(
     perClass.push({ classIndex: c, rows: n, train: n - testCount, test: testCount });
   });
 
-  return { train: concatSorted(trainParts), test: concatSorted(testParts), perClass };
+  let train = concatSorted(trainParts);
+  let test = concatSorted(testParts);
+  if (together !== undefined && together.size > 0) {
+    [train, test] = keepGroupsTogether(train, test, together);
+    for (const entry of perClass) {
+      entry.train = 0;
+      entry.test = 0;
+    }
+    const entryOf = new Map(perClass.map((entry) => [entry.classIndex, entry]));
+    for (const row of train) entryOf.get(classIndex[row])!.train++;
+    for (const row of test) entryOf.get(classIndex[row])!.test++;
+  }
+  return { train, test, perClass };
+}
+
+/** Moves every grouped row to the side of its group's lowest row. */
+function keepGroupsTogether(
+  train: Uint32Array,
+  test: Uint32Array,
+  together: ReadonlyMap<number, number>,
+): [Uint32Array, Uint32Array] {
+  const sideOfGroup = new Map<number, "train" | "test">();
+  const grouped = [...together.keys()].sort((a, b) => a - b);
+  const inTest = new Set<number>();
+  for (const row of test) if (together.has(row)) inTest.add(row);
+  for (const row of grouped) {
+    const group = together.get(row)!;
+    if (!sideOfGroup.has(group)) sideOfGroup.set(group, inTest.has(row) ? "test" : "train");
+  }
+  const belongsInTest = (row: number) => {
+    const group = together.get(row);
+    return group === undefined ? undefined : sideOfGroup.get(group) === "test";
+  };
+  const newTrain: number[] = [];
+  const newTest: number[] = [];
+  for (const row of train) (belongsInTest(row) === true ? newTest : newTrain).push(row);
+  for (const row of test) (belongsInTest(row) === false ? newTrain : newTest).push(row);
+  return [Uint32Array.from(newTrain).sort(), Uint32Array.from(newTest).sort()];
 }
 
 /** Groups `rows` by class, keeping input order within a class. */

@@ -253,3 +253,25 @@ describe("stratifiedSplit on case files", () => {
   });
 });
 
+
+describe("stratifiedSplit with groups kept together", () => {
+  it("puts every row of a group on one side", () => {
+    const classIndex = new Int32Array(200).map((_, i) => i % 2);
+    const rows = Uint32Array.from({ length: 200 }, (_, i) => i);
+    // Rows 10..19 form one conflict group, rows 100..103 another.
+    const together = new Map<number, number>();
+    for (let r = 10; r < 20; r++) together.set(r, 1);
+    for (let r = 100; r < 104; r++) together.set(r, 2);
+    for (const seed of [0, 1, 2, 3, 4, 5]) {
+      const { train, test, perClass } = stratifiedSplit(classIndex, rows, 0.3, seed, together);
+      const testSet = new Set(test);
+      for (const group of [[10, 20], [100, 104]]) {
+        const sides = new Set<boolean>();
+        for (let r = group[0]; r < group[1]; r++) sides.add(testSet.has(r));
+        expect(sides.size).toBe(1);
+      }
+      expect(train.length + test.length).toBe(200);
+      expect(perClass.reduce((a, e) => a + e.test, 0)).toBe(test.length);
+    }
+  });
+});
