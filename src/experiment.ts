@@ -259,7 +259,7 @@ export async function runExperiment(recipe: ResolvedRecipe, options: ExperimentO
       },
       warnings,
     },
-    features: { kept: features.kept, dropped, threshold: recipe.correlationThreshold },
+    features: { kept: features.kept, dropped, threshold: recipe.correlationThreshold, summary: features.summary },
     models: modelResults,
     timings,
     notes,

@@ -9,6 +9,7 @@ import {
   cleaningLines,
   confusionTable,
   droppedFeaturesTable,
+  featureSummaryTable,
   importanceTable,
   inputsTable,
   nonFiniteTable,
@@ -84,6 +85,8 @@ export function reportMarkdown(report: ExperimentReport): string {
   if (report.features.kept.length > 0) push(`Kept: ${report.features.kept.map(code).join(", ")}.`);
   const dropped = droppedFeaturesTable(report);
   if (dropped) push("### Dropped features", table(dropped));
+  const summary = featureSummaryTable(report);
+  if (summary) push("### Training rows per feature", "Before feature selection.", table(summary));
 
   push("## Results");
   if (report.models.length === 0) {

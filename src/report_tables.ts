@@ -287,6 +287,22 @@ export function droppedFeaturesTable(report: ExperimentReport): Table | null {
   };
 }
 
+/** Builds the per-feature statistics table of the training rows, or null when there are none. */
+export function featureSummaryTable(report: ExperimentReport): Table | null {
+  const entries = Object.entries(report.features.summary ?? {});
+  if (entries.length === 0) return null;
+  return {
+    header: ["feature", "min", "max", "mean", "std"],
+    align: ["left", "right", "right", "right", "right"],
+    rows: entries.map(([feature, s]) => [feature, formatValue(s.min), formatValue(s.max), formatValue(s.mean), formatValue(s.std)]),
+  };
+}
+
+/** Formats a feature statistic: integers in full, other values with 6 significant digits. */
+function formatValue(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toPrecision(6);
+}
+
 /** Builds the table of seconds per pipeline step. */
 export function timingsTable(report: ExperimentReport): Table {
   return {

@@ -38,6 +38,14 @@ export interface SideMetrics {
   rows: number;
 }
 
+/** Statistics of one feature over the training rows. */
+export interface FeatureSummary {
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+}
+
 /** A dropped feature and why. */
 export interface DroppedFeature {
   feature: string;
@@ -99,6 +107,8 @@ export interface ExperimentReport {
     kept: string[];
     dropped: DroppedFeature[];
     threshold: number;
+    /** Minimum, maximum, mean and population standard deviation of every feature over the training rows, before selection. */
+    summary: Record<string, FeatureSummary>;
   };
   models: ModelResult[];
   /** The reproduced study's figures, when the recipe names one. */

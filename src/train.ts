@@ -5,14 +5,14 @@
  * threshold, scanning in column order) are then removed inside that same
  * block, and every model trains on it.
  */
-import { correlationMatrix, filterCorrelated, findConstantColumns } from "./correlation.ts";
+import { columnStats, correlationMatrix, filterCorrelated, findConstantColumns } from "./correlation.ts";
 import { DecisionTreeClassifier, type DecisionTreeOptions } from "./decision_tree.ts";
 import { GaussianNB, type GaussianNBOptions } from "./gaussian_nb.ts";
 import { LogisticRegression, type LogisticRegressionOptions } from "./logistic_regression.ts";
 import { confusionMatrix, sideMetrics } from "./metrics.ts";
 import type { Classifier, ModelKind } from "./model.ts";
 import { RandomForestClassifier, type RandomForestOptions } from "./random_forest.ts";
-import type { DroppedFeature, ModelResult } from "./report_types.ts";
+import type { DroppedFeature, FeatureSummary, ModelResult } from "./report_types.ts";
 import type { FlowTable } from "./table.ts";
 import { LabelVector, Matrix, type Core } from "./wasm.ts";
 import type { ProgressEvent } from "./experiment.ts";
@@ -37,6 +37,8 @@ export const MODEL_NAMES: Record<ModelKind, string> = {
 export interface FeatureSelection {
   kept: string[];
   dropped: DroppedFeature[];
+  /** Statistics of every feature present on both sides, over the training rows. */
+  summary: Record<string, FeatureSummary>;
   /** Training rows of the kept features, column-major in WebAssembly memory. */
   trainMatrix: Matrix;
 }
@@ -74,6 +76,10 @@ export function selectFeatures(
   }
 
   let matrix = gatherMatrix(core, train, common, trainRows);
+  const summary: Record<string, FeatureSummary> = {};
+  columnStats(core, matrix).forEach((s, j) => {
+    summary[common[j]] = { min: s.min, max: s.max, mean: s.mean, std: Math.sqrt(s.variance) };
+  });
   const constants = findConstantColumns(matrix);
   const constantIndex = new Set(constants.map((c) => c.index));
   for (const c of constants) dropped.push({ feature: common[c.index], reason: "constant", value: c.value });
@@ -85,7 +91,7 @@ export function selectFeatures(
   const filter = filterCorrelated(varyingNames, r, threshold);
   for (const d of filter.dropped) dropped.push({ feature: d.feature, reason: "correlated", partner: d.partner, r: d.r });
   matrix = matrix.keepColumns(filter.keptIndices);
-  return { kept: filter.kept, dropped, trainMatrix: matrix };
+  return { kept: filter.kept, dropped, summary, trainMatrix: matrix };
 }
 
 /** Inputs of `trainModels`. */

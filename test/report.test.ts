@@ -145,6 +145,10 @@ function makeReport(): ExperimentReport {
       warnings: [{ file: "03-11/Portmap.csv", line: 4, message: "repeated header line skipped" }],
     },
     features: {
+      summary: {
+        Protocol: { min: 0, max: 17, mean: 14.2, std: 4.1 },
+        "Flow Duration": { min: -13, max: 119999998, mean: 1532.5, std: 98231.25 },
+      },
       kept: ["Protocol", "Flow Duration", "Fwd Packet Length Max", "Flow Bytes/s"],
       dropped: [
         { feature: "Fwd Packet Length Mean", reason: "correlated", partner: "Fwd Packet Length Max", r: 0.98731 },
@@ -616,5 +620,13 @@ describe("format helpers", () => {
     const lines = text.split("\n");
     expect(lines[0]).toBe("a wide group");
     expect(lines[1].length).toBe("a wide group".length);
+  });
+});
+
+describe("feature summary", () => {
+  it("renders minima in the Markdown report", () => {
+    const markdown = reportMarkdown(makeReport());
+    expect(markdown).toContain("### Training rows per feature");
+    expect(markdown).toMatch(/\| Flow Duration +\| +-13 \| +119999998 \|/);
   });
 });

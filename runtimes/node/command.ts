@@ -63,6 +63,8 @@ Options:
                        default: the recipe's, else 0
   --trees N            trees in the random forest; default 100
   --out DIR            write report.json and report.md there; default: out
+  --non-finite MODE    rows with NaN, empty or infinite features: drop (default)
+                       or impute; overrides the recipe
   --encoding NAME      text encoding of CSV files: utf-8 (default) or windows-1252
   --strict             treat a repeated header line as an error, not a warning
   --export DIR         also write the cleaned training and test rows as CSV
@@ -81,6 +83,7 @@ interface ExperimentArgs {
   trees?: number;
   out: string;
   encoding: "utf-8" | "windows-1252";
+  nonFinite?: "drop" | "impute";
   strict: boolean;
   export?: string;
   quiet: boolean;
@@ -149,6 +152,12 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
           throw new UsageError(`--encoding must be utf-8 or windows-1252, got "${encoding}"`);
         }
         args.encoding = encoding;
+        break;
+      }
+      case "--non-finite": {
+        const mode = value();
+        if (mode !== "drop" && mode !== "impute") throw new UsageError(`--non-finite must be drop or impute, got "${mode}"`);
+        args.nonFinite = mode;
         break;
       }
       case "--strict":
@@ -251,6 +260,7 @@ async function runExperimentCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const recipe = await resolveArgsRecipe(args);
+  if (args.nonFinite) recipe.nonFinite = args.nonFinite;
   if (recipe.name === "sample") {
     process.stdout.write(
       "flowguard: running on the real CIC-DDoS2019 sample shipped in data/sample (heads of the 01-12 files):\n" +
