@@ -1,4 +1,5 @@
 // Step 2: the Node bundle of the CLI.
+import { existsSync } from "node:fs";
 import * as esbuild from "esbuild";
 import { isStale } from "./util.mjs";
 
@@ -6,8 +7,11 @@ export const order = 2;
 
 export async function build({ ifStale }) {
   if (!isStale("dist/node/cli.js", ["src", "runtimes/node", "dist/flowguard.js"], ifStale)) return;
+  const entryPoints = { cli: "runtimes/node/cli.ts" };
+  // The demo server, once it exists.
+  if (existsSync("runtimes/node/serve.ts")) entryPoints.serve = "runtimes/node/serve.ts";
   await esbuild.build({
-    entryPoints: { cli: "runtimes/node/cli.ts" },
+    entryPoints,
     outdir: "dist/node",
     bundle: true,
     platform: "node",
