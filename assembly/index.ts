@@ -18,4 +18,6 @@ export {
   treeExport,
 } from "./cart";
 export * from "./forest";
+export { binEdges, binEncode } from "./binning";
+export { histTreeFit, histForestTreeFit } from "./hist_tree";
 export { mtRandint } from "./util/mt19937";

@@ -13,6 +13,7 @@
  * which features are tried, which matters when splits tie. The tree cannot
  * handle missing values: clean them first.
  */
+import { binMatrix, checkSplitter, chooseSplitter, type Splitter } from "./binning.ts";
 import type { Classifier } from "./model.ts";
 import { resolveParams, type ParamTable } from "./params.ts";
 import type { Core, LabelVector, Matrix } from "./wasm.ts";
@@ -29,6 +30,13 @@ export interface DecisionTreeOptions {
   maxFeatures?: number | null;
   /** Seed of the feature order, like scikit-learn's random_state; default 0. */
   seed?: number;
+  /**
+   * "exact" sorts each node's values (scikit-learn's algorithm, same tree),
+   * "histogram" splits on bin edges of one-byte codes (faster, thresholds
+   * limited to 255 edges per feature), "auto" (default) uses histograms
+   * above 200,000 training rows.
+   */
+  splitter?: Splitter | "auto";
 }
 
 /** Parameter limits of the tree estimators, shared with the random forest. */
@@ -87,7 +95,9 @@ type ResolvedTreeOptions = {
 /** A CART classifier trained in the WebAssembly core. */
 export class DecisionTreeClassifier implements Classifier {
   readonly kind = "dt" as const;
-  readonly options: ResolvedTreeOptions;
+  readonly options: ResolvedTreeOptions & { splitter: Splitter | "auto" };
+  /** The splitter the last fit used. */
+  splitterUsed?: Splitter;
   classCount = 0;
   featureCount = 0;
   featureImportances?: Float64Array;
@@ -104,7 +114,11 @@ export class DecisionTreeClassifier implements Classifier {
     private readonly core: Core,
     options: DecisionTreeOptions = {},
   ) {
-    this.options = resolveParams<ResolvedTreeOptions>("DecisionTreeClassifier", TREE_PARAMS, { ...options });
+    const { splitter, ...numeric } = options;
+    this.options = {
+      ...resolveParams<ResolvedTreeOptions>("DecisionTreeClassifier", TREE_PARAMS, numeric),
+      splitter: checkSplitter("DecisionTreeClassifier", splitter),
+    };
   }
 
   /** Builds the tree on `x` and `y`; returns this model. */
@@ -113,19 +127,40 @@ export class DecisionTreeClassifier implements Classifier {
     this.dispose();
     const o = this.options;
     const maxFeatures = Math.min(o.maxFeatures ?? x.cols, x.cols);
-    this.handle = this.core.exports.treeFit(
-      x.ptr,
-      x.rows,
-      x.cols,
-      y.ptr,
-      y.classCount,
-      0,
-      maxFeatures,
-      o.maxDepth ?? 0,
-      o.minSamplesSplit,
-      o.minSamplesLeaf,
-      o.seed >>> 0,
-    );
+    this.splitterUsed = chooseSplitter(o.splitter, x.rows);
+    if (this.splitterUsed === "exact") {
+      this.handle = this.core.exports.treeFit(
+        x.ptr,
+        x.rows,
+        x.cols,
+        y.ptr,
+        y.classCount,
+        0,
+        maxFeatures,
+        o.maxDepth ?? 0,
+        o.minSamplesSplit,
+        o.minSamplesLeaf,
+        o.seed >>> 0,
+      );
+    } else {
+      const binned = binMatrix(x);
+      this.handle = this.core.exports.histTreeFit(
+        binned.codes,
+        x.rows,
+        x.cols,
+        binned.edges,
+        binned.edgeCounts,
+        binned.maxBins,
+        y.ptr,
+        y.classCount,
+        0,
+        maxFeatures,
+        o.maxDepth ?? 0,
+        o.minSamplesSplit,
+        o.minSamplesLeaf,
+        o.seed >>> 0,
+      );
+    }
     this.classCount = y.classCount;
     this.featureCount = x.cols;
     this.featureImportances = treeImportances(this.core, this.handle, x.cols);

@@ -11,6 +11,7 @@
  * largest probability. Importances are the mean of the trees' normalised
  * impurity decreases, normalised again. Missing values are not supported.
  */
+import { binMatrix, checkSplitter, chooseSplitter, type Splitter } from "./binning.ts";
 import { checkShapes, TREE_PARAMS, treeImportances } from "./decision_tree.ts";
 import type { Classifier } from "./model.ts";
 import { resolveParams, type ParamTable } from "./params.ts";
@@ -29,6 +30,8 @@ export interface RandomForestOptions {
   bootstrap?: number;
   /** Seed of the whole forest, like scikit-learn's random_state; default 0. */
   seed?: number;
+  /** "exact", "histogram" or "auto" (default: histograms above 200,000 rows); see DecisionTreeOptions. */
+  splitter?: Splitter | "auto";
   /** Called after each fitted tree with (done, total). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -52,7 +55,9 @@ type ResolvedForestOptions = {
 /** A random forest trained in the WebAssembly core. */
 export class RandomForestClassifier implements Classifier {
   readonly kind = "rf" as const;
-  readonly options: ResolvedForestOptions;
+  readonly options: ResolvedForestOptions & { splitter: Splitter | "auto" };
+  /** The splitter the last fit used. */
+  splitterUsed?: Splitter;
   classCount = 0;
   featureCount = 0;
   featureImportances?: Float64Array;
@@ -72,9 +77,12 @@ export class RandomForestClassifier implements Classifier {
     private readonly core: Core,
     options: RandomForestOptions = {},
   ) {
-    const { onProgress, ...numeric } = options;
+    const { onProgress, splitter, ...numeric } = options;
     this.onProgress = onProgress;
-    this.options = resolveParams<ResolvedForestOptions>("RandomForestClassifier", FOREST_PARAMS, numeric);
+    this.options = {
+      ...resolveParams<ResolvedForestOptions>("RandomForestClassifier", FOREST_PARAMS, numeric),
+      splitter: checkSplitter("RandomForestClassifier", splitter),
+    };
   }
 
   /** Fits every tree on its bootstrap sample; returns this model. */
@@ -90,23 +98,42 @@ export class RandomForestClassifier implements Classifier {
     this.treeSeeds = this.core.u32(seedsPtr, o.trees).slice();
     this.core.free(seedsPtr);
 
+    this.splitterUsed = chooseSplitter(o.splitter, x.rows);
+    const binned = this.splitterUsed === "histogram" ? binMatrix(x) : null;
     this.handles = new Int32Array(o.trees);
     const importanceSum = new Float64Array(x.cols);
     let treesWithSplits = 0;
     for (let t = 0; t < o.trees; t++) {
-      const handle = e.forestTreeFit(
-        x.ptr,
-        x.rows,
-        x.cols,
-        y.ptr,
-        y.classCount,
-        o.bootstrap === 1,
-        maxFeatures,
-        o.maxDepth ?? 0,
-        o.minSamplesSplit,
-        o.minSamplesLeaf,
-        this.treeSeeds[t],
-      );
+      const handle = binned
+        ? e.histForestTreeFit(
+            binned.codes,
+            x.rows,
+            x.cols,
+            binned.edges,
+            binned.edgeCounts,
+            binned.maxBins,
+            y.ptr,
+            y.classCount,
+            o.bootstrap === 1,
+            maxFeatures,
+            o.maxDepth ?? 0,
+            o.minSamplesSplit,
+            o.minSamplesLeaf,
+            this.treeSeeds[t],
+          )
+        : e.forestTreeFit(
+            x.ptr,
+            x.rows,
+            x.cols,
+            y.ptr,
+            y.classCount,
+            o.bootstrap === 1,
+            maxFeatures,
+            o.maxDepth ?? 0,
+            o.minSamplesSplit,
+            o.minSamplesLeaf,
+            this.treeSeeds[t],
+          );
       this.handles[t] = handle;
       // scikit-learn averages only trees that have at least one split.
       if (e.treeNodeCount(handle) > 1) {

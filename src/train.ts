@@ -13,6 +13,7 @@ import { confusionMatrix, sideMetrics } from "./metrics.ts";
 import type { Classifier, ModelKind } from "./model.ts";
 import { RandomForestClassifier, type RandomForestOptions } from "./random_forest.ts";
 import type { DroppedFeature, FeatureSummary, ModelResult } from "./report_types.ts";
+import { releaseBinned } from "./binning.ts";
 import type { FlowTable } from "./table.ts";
 import { LabelVector, Matrix, type Core } from "./wasm.ts";
 import type { ProgressEvent } from "./experiment.ts";
@@ -129,10 +130,12 @@ export function createModel(core: Core, kind: ModelKind, run: Pick<TrainingRun, 
   }
 }
 
-/** Options a fitted model ran with, for the report. */
+/** Options a fitted model ran with, for the report; "auto" splitters are shown as the one used. */
 function optionsOf(model: Classifier): Record<string, unknown> {
-  const options = (model as unknown as { options?: Record<string, unknown> }).options;
-  return options ? { ...options } : {};
+  const fitted = model as unknown as { options?: Record<string, unknown>; splitterUsed?: string };
+  const options = fitted.options ? { ...fitted.options } : {};
+  if (fitted.splitterUsed) options.splitter = fitted.splitterUsed;
+  return options;
 }
 
 /** Trains each model on the training matrix and measures it on both sides. */
@@ -174,6 +177,7 @@ export function trainModels(run: TrainingRun): ModelResult[] {
     }
   } finally {
     trainLabels.free();
+    releaseBinned(run.train.matrix);
   }
   return results;
 }

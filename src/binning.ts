@@ -1,0 +1,97 @@
+/**
+ * Binned features for histogram split finding: every feature value becomes
+ * a one-byte bin code in WebAssembly memory, computed once per matrix and
+ * shared by every tree model trained on it.
+ *
+ * Bin edges are midpoints between neighbouring distinct values; a feature
+ * with at most `maxBins` distinct values (in the rows looked at) gets every
+ * gap as an edge, so its candidate thresholds are the exact splitter's.
+ * Longer-tailed features get edges at quantiles of up to `sampleRows`
+ * evenly spaced rows, so trees can only split on those edges.
+ */
+import type { Matrix } from "./wasm.ts";
+
+/** Maximum bins per feature: codes are one byte. */
+export const MAX_BINS = 256;
+/** Rows looked at when placing the edges of one feature. */
+export const BINNING_SAMPLE_ROWS = 200_000;
+
+/** Bin codes (row-major bytes) and edges of one matrix, in linear memory. */
+export interface BinnedMatrix {
+  codes: number;
+  /** float64 edges, `(MAX_BINS - 1)` slots per feature. */
+  edges: number;
+  /** int32 edge count per feature. */
+  edgeCounts: number;
+  rows: number;
+  cols: number;
+  maxBins: number;
+  /** Frees the codes and edges. */
+  free(): void;
+}
+
+const cache = new WeakMap<Matrix, BinnedMatrix>();
+
+/** Returns the binned form of `x`, computing it on first use. */
+export function binMatrix(x: Matrix): BinnedMatrix {
+  const cached = cache.get(x);
+  if (cached) return cached;
+  const core = x.core;
+  const e = core.exports;
+  const slots = MAX_BINS - 1;
+  const codes = core.alloc(x.rows * x.cols);
+  const edges = core.alloc(x.cols * slots * 8);
+  const edgeCounts = core.alloc(x.cols * 4);
+  const scratch = core.alloc(Math.min(x.rows, BINNING_SAMPLE_ROWS) * 8);
+  try {
+    for (let j = 0; j < x.cols; j++) {
+      const column = x.ptr + j * x.rows * 4;
+      const edgesOfColumn = edges + j * slots * 8;
+      const count = e.binEdges(column, x.rows, MAX_BINS, BINNING_SAMPLE_ROWS, scratch, edgesOfColumn);
+      core.i32(edgeCounts, x.cols)[j] = count;
+      e.binEncode(column, x.rows, edgesOfColumn, count, codes + j, x.cols);
+    }
+  } finally {
+    core.free(scratch);
+  }
+  const binned: BinnedMatrix = {
+    codes,
+    edges,
+    edgeCounts,
+    rows: x.rows,
+    cols: x.cols,
+    maxBins: MAX_BINS,
+    free() {
+      core.free(codes);
+      core.free(edges);
+      core.free(edgeCounts);
+      cache.delete(x);
+    },
+  };
+  cache.set(x, binned);
+  return binned;
+}
+
+/** Frees the binned form of `x`, if one was made. */
+export function releaseBinned(x: Matrix): void {
+  cache.get(x)?.free();
+}
+
+/** Returns the splitter option's value after checking it; `estimator` names the model in the message. */
+export function checkSplitter(estimator: string, value: unknown): Splitter | "auto" {
+  if (value === undefined) return "auto";
+  if (value === "exact" || value === "histogram" || value === "auto") return value;
+  throw new RangeError(`model: ${estimator} option splitter must be "exact", "histogram" or "auto", got ${JSON.stringify(value)}`);
+}
+
+/** How a tree finds its splits: sorting every node's values, or histograms of binned values. */
+export type Splitter = "exact" | "histogram";
+
+/** Training rows above which "auto" chooses the histogram splitter. */
+export const HISTOGRAM_AUTO_ROWS = 200_000;
+
+/** Resolves "auto" to the splitter used for `rows` training rows. */
+export function chooseSplitter(requested: Splitter | "auto", rows: number): Splitter {
+  if (requested !== "auto") return requested;
+  return rows > HISTOGRAM_AUTO_ROWS ? "histogram" : "exact";
+}

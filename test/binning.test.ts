@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { binMatrix, chooseSplitter, MAX_BINS } from "../src/binning.ts";
+import { DecisionTreeClassifier } from "../src/decision_tree.ts";
+import { RandomForestClassifier } from "../src/random_forest.ts";
+import { Matrix, type Core } from "../src/wasm.ts";
+import { loadCore } from "../runtimes/node/wasm.ts";
+import { loadHeads, type HeadsData } from "./support/heads.ts";
+
+let core: Core;
+let heads: HeadsData;
+
+beforeAll(async () => {
+  core = await loadCore();
+  heads = await loadHeads(core);
+});
+
+function accuracy(predicted: Int32Array, truth: Int32Array): number {
+  let correct = 0;
+  for (let i = 0; i < truth.length; i++) if (predicted[i] === truth[i]) correct++;
+  return correct / truth.length;
+}
+
+describe("binMatrix", () => {
+  it("puts an edge in every gap of a short column", () => {
+    const x = Matrix.upload(core, [new Float32Array([3, 1, 2, 2, 10])], 5);
+    const binned = binMatrix(x);
+    expect(core.i32(binned.edgeCounts, 1)[0]).toBe(3);
+    expect(Array.from(core.f64(binned.edges, 3))).toEqual([1.5, 2.5, 6.5]);
+    expect(Array.from(new Uint8Array(core.exports.memory.buffer, binned.codes, 5))).toEqual([2, 0, 1, 1, 3]);
+    binned.free();
+  });
+
+  it("sends a value equal to an edge to the lower bin", () => {
+    const x = Matrix.upload(core, [new Float32Array([0, 1])], 2);
+    const binned = binMatrix(x);
+    expect(core.f64(binned.edges, 1)[0]).toBe(0.5);
+    expect(Array.from(new Uint8Array(core.exports.memory.buffer, binned.codes, 2))).toEqual([0, 1]);
+    binned.free();
+  });
+
+  it("caps a long column at 255 edges", () => {
+    const values = Float32Array.from({ length: 5000 }, (_, i) => (i * 7919) % 5000);
+    const binned = binMatrix(Matrix.upload(core, [values], values.length));
+    const count = core.i32(binned.edgeCounts, 1)[0];
+    expect(count).toBeLessThanOrEqual(MAX_BINS - 1);
+    expect(count).toBeGreaterThan(200);
+    const edges = core.f64(binned.edges, count);
+    for (let i = 1; i < count; i++) expect(edges[i]).toBeGreaterThan(edges[i - 1]);
+    binned.free();
+  });
+
+  it("computes the codes once per matrix", () => {
+    const x = Matrix.upload(core, [new Float32Array([1, 2, 3])], 3);
+    expect(binMatrix(x)).toBe(binMatrix(x));
+  });
+});
+
+describe("histogram splitter", () => {
+  it("chooses exact below 200,000 rows", () => {
+    expect(chooseSplitter("auto", 200_000)).toBe("exact");
+    expect(chooseSplitter("auto", 200_001)).toBe("histogram");
+    expect(chooseSplitter("exact", 5_000_000)).toBe("exact");
+  });
+
+  it("grows a tree as accurate as the exact one on the heads", () => {
+    const exact = new DecisionTreeClassifier(core, { splitter: "exact" }).fit(heads.train, heads.trainLabels);
+    const histogram = new DecisionTreeClassifier(core, { splitter: "histogram" }).fit(heads.train, heads.trainLabels);
+    expect(histogram.splitterUsed).toBe("histogram");
+    const exactAccuracy = accuracy(exact.predict(heads.test), heads.testClasses);
+    const histogramAccuracy = accuracy(histogram.predict(heads.test), heads.testClasses);
+    expect(Math.abs(histogramAccuracy - exactAccuracy)).toBeLessThan(0.02);
+    expect(histogram.featureImportances!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it("gives the same forest for the same seed", () => {
+    const options = { trees: 5, seed: 11, splitter: "histogram" as const };
+    const a = new RandomForestClassifier(core, options).fit(heads.train, heads.trainLabels);
+    const b = new RandomForestClassifier(core, options).fit(heads.train, heads.trainLabels);
+    expect(Array.from(a.predictProba(heads.test))).toEqual(Array.from(b.predictProba(heads.test)));
+    expect(a.splitterUsed).toBe("histogram");
+  });
+
+  it("grows a forest close to the exact forest", () => {
+    const exact = new RandomForestClassifier(core, { trees: 10, splitter: "exact" }).fit(heads.train, heads.trainLabels);
+    const histogram = new RandomForestClassifier(core, { trees: 10, splitter: "histogram" }).fit(heads.train, heads.trainLabels);
+    const difference = accuracy(histogram.predict(heads.test), heads.testClasses) - accuracy(exact.predict(heads.test), heads.testClasses);
+    expect(Math.abs(difference)).toBeLessThan(0.02);
+  });
+
+  it("rejects an unknown splitter", () => {
+    expect(() => new DecisionTreeClassifier(core, { splitter: "random" as never })).toThrow(
+      /DecisionTreeClassifier option splitter must be "exact", "histogram" or "auto", got "random"/,
+    );
+  });
+});
