@@ -590,3 +590,36 @@ export function treeExport(
   const k = tree.classCount;
   for (let i = 0; i < n * k; i++) store<f64>(value + (<usize>i << 3), tree.value[i]);
 }
+
+/**
+ * Rebuilds a tree from node arrays laid out as `treeExport` writes them
+ * (trees fitted in another instance, such as a worker) and returns its handle.
+ */
+export function treeImport(
+  nodeCount: i32,
+  classCount: i32,
+  featureCount: i32,
+  depth: i32,
+  feature: usize,
+  threshold: usize,
+  left: usize,
+  right: usize,
+  impurity: usize,
+  nodeSamples: usize,
+  weightedNodeSamples: usize,
+  value: usize,
+): i32 {
+  const tree = new Tree(classCount, featureCount);
+  for (let i = 0; i < nodeCount; i++) {
+    tree.feature.push(load<i32>(feature + (<usize>i << 2)));
+    tree.threshold.push(load<f64>(threshold + (<usize>i << 3)));
+    tree.left.push(load<i32>(left + (<usize>i << 2)));
+    tree.right.push(load<i32>(right + (<usize>i << 2)));
+    tree.impurity.push(load<f64>(impurity + (<usize>i << 3)));
+    tree.nodeSamples.push(load<i32>(nodeSamples + (<usize>i << 2)));
+    tree.weightedNodeSamples.push(load<f64>(weightedNodeSamples + (<usize>i << 3)));
+  }
+  for (let i = 0; i < nodeCount * classCount; i++) tree.value.push(load<f64>(value + (<usize>i << 3)));
+  tree.depth = depth;
+  return registerTree(tree);
+}

@@ -16,6 +16,7 @@ export {
   treePredictProba,
   treeImportances,
   treeExport,
+  treeImport,
 } from "./cart";
 export * from "./forest";
 export { binEdges, binEncode } from "./binning";

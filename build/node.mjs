@@ -7,7 +7,7 @@ export const order = 2;
 
 export async function build({ ifStale }) {
   if (!isStale("dist/node/cli.js", ["src", "runtimes/node", "dist/flowguard.js"], ifStale)) return;
-  const entryPoints = { cli: "runtimes/node/cli.ts" };
+  const entryPoints = { cli: "runtimes/node/cli.ts", "forest_worker": "runtimes/node/forest_worker.ts" };
   // The demo server, once it exists.
   if (existsSync("runtimes/node/serve.ts")) entryPoints.serve = "runtimes/node/serve.ts";
   await esbuild.build({

@@ -10,6 +10,7 @@ import { concatTables } from "./columns.ts";
 import { readCsv, type CsvOptions } from "./csv.ts";
 import { countRowsInOther, dropDuplicates, type DuplicateResult } from "./dedupe.ts";
 import { applyLabels, countByClass, labelMapByName, type LabelAssignment } from "./labels.ts";
+import type { ForestPool } from "./forest_pool.ts";
 import type { ModelKind } from "./model.ts";
 import { readParquet } from "./parquet.ts";
 import type { ResolvedRecipe } from "./recipe.ts";
@@ -41,6 +42,8 @@ export interface ExperimentOptions {
   /** Overrides the recipe's seed. */
   seed?: number;
   modelOptions?: ModelOptions;
+  /** Workers for the random forest's trees (see forest_pool.ts); default: none, trees fit in this thread. */
+  forestPool?: ForestPool;
   csv?: Pick<CsvOptions, "encoding" | "strict">;
   /** Name of the runtime, written into the report. */
   runtime: string;
@@ -206,6 +209,7 @@ export async function runExperiment(recipe: ResolvedRecipe, options: ExperimentO
     models,
     seed,
     modelOptions: options.modelOptions,
+    forestPool: options.forestPool,
     featureNames: features.kept,
     classNames,
     train: { matrix: trainMatrix, classIndex: trainClasses },

@@ -13,6 +13,7 @@
  */
 import { binMatrix, checkSplitter, chooseSplitter, type Splitter } from "./binning.ts";
 import { checkShapes, TREE_PARAMS, treeImportances } from "./decision_tree.ts";
+import { importTree, type ForestJob, type ForestPool } from "./forest_pool.ts";
 import type { Classifier } from "./model.ts";
 import { resolveParams, type ParamTable } from "./params.ts";
 import type { Core, LabelVector, Matrix } from "./wasm.ts";
@@ -62,7 +63,7 @@ export class RandomForestClassifier implements Classifier {
   featureCount = 0;
   featureImportances?: Float64Array;
   /** Seed of each tree, in tree order. */
-  treeSeeds = new Uint32Array(0);
+  treeSeeds: Uint32Array = new Uint32Array(0);
   private handles = new Int32Array(0);
   private readonly onProgress?: (done: number, total: number) => void;
 
@@ -85,24 +86,91 @@ export class RandomForestClassifier implements Classifier {
     };
   }
 
+  /**
+   * Fits the trees on the workers of `pool` (see forest_pool.ts) and rebuilds
+   * them in this core; the forest equals `fit`'s for the same seed.
+   */
+  async fitAsync(x: Matrix, y: LabelVector, pool: ForestPool): Promise<this> {
+    checkShapes("RandomForestClassifier", x, y);
+    this.dispose();
+    const o = this.options;
+    this.treeSeeds = this.drawSeeds();
+    this.splitterUsed = chooseSplitter(o.splitter, x.rows);
+    const core = this.core;
+    const job: ForestJob = {
+      splitter: this.splitterUsed,
+      rows: x.rows,
+      cols: x.cols,
+      classCount: y.classCount,
+      y: core.i32(y.ptr, y.length).slice(),
+      bootstrap: o.bootstrap === 1,
+      maxFeatures: this.maxFeaturesFor(x.cols),
+      maxDepth: o.maxDepth ?? 0,
+      minSamplesSplit: o.minSamplesSplit,
+      minSamplesLeaf: o.minSamplesLeaf,
+    };
+    if (this.splitterUsed === "histogram") {
+      const binned = binMatrix(x);
+      job.codes = new Uint8Array(core.exports.memory.buffer, binned.codes, x.rows * x.cols).slice();
+      job.edges = core.f64(binned.edges, x.cols * (binned.maxBins - 1)).slice();
+      job.edgeCounts = core.i32(binned.edgeCounts, x.cols).slice();
+      job.maxBins = binned.maxBins;
+    } else {
+      job.x = core.f32(x.ptr, x.rows * x.cols).slice();
+    }
+    const trees = new Array(o.trees);
+    let done = 0;
+    await pool.fitTrees(job, this.treeSeeds, (tree) => {
+      trees[tree.index] = tree;
+      this.onProgress?.(++done, o.trees);
+    });
+    this.handles = Int32Array.from(trees, (tree) => importTree(core, tree, y.classCount, x.cols));
+    this.finishFit(x.cols, y.classCount);
+    return this;
+  }
+
+  private drawSeeds(): Uint32Array {
+    const trees = this.options.trees;
+    const seedsPtr = this.core.alloc(trees * 4);
+    this.core.exports.forestTreeSeeds(this.options.seed >>> 0, trees, seedsPtr);
+    const seeds = this.core.u32(seedsPtr, trees).slice();
+    this.core.free(seedsPtr);
+    return seeds;
+  }
+
+  private maxFeaturesFor(featureCount: number): number {
+    return Math.min(this.options.maxFeatures ?? Math.max(1, Math.floor(Math.sqrt(featureCount))), featureCount);
+  }
+
+  /** Sets the fitted state shared by both fit paths: importances averaged over trees with a split. */
+  private finishFit(featureCount: number, classCount: number): void {
+    const e = this.core.exports;
+    const importanceSum = new Float64Array(featureCount);
+    let treesWithSplits = 0;
+    for (const handle of this.handles) {
+      // scikit-learn averages only trees that have at least one split.
+      if (e.treeNodeCount(handle) <= 1) continue;
+      const importances = treeImportances(this.core, handle, featureCount);
+      for (let f = 0; f < featureCount; f++) importanceSum[f] += importances[f];
+      treesWithSplits++;
+    }
+    this.classCount = classCount;
+    this.featureCount = featureCount;
+    this.featureImportances = normalise(importanceSum, treesWithSplits);
+  }
+
   /** Fits every tree on its bootstrap sample; returns this model. */
   fit(x: Matrix, y: LabelVector): this {
     checkShapes("RandomForestClassifier", x, y);
     this.dispose();
     const o = this.options;
     const e = this.core.exports;
-    const maxFeatures = Math.min(o.maxFeatures ?? Math.max(1, Math.floor(Math.sqrt(x.cols))), x.cols);
-
-    const seedsPtr = this.core.alloc(o.trees * 4);
-    e.forestTreeSeeds(o.seed >>> 0, o.trees, seedsPtr);
-    this.treeSeeds = this.core.u32(seedsPtr, o.trees).slice();
-    this.core.free(seedsPtr);
+    const maxFeatures = this.maxFeaturesFor(x.cols);
+    this.treeSeeds = this.drawSeeds();
 
     this.splitterUsed = chooseSplitter(o.splitter, x.rows);
     const binned = this.splitterUsed === "histogram" ? binMatrix(x) : null;
     this.handles = new Int32Array(o.trees);
-    const importanceSum = new Float64Array(x.cols);
-    let treesWithSplits = 0;
     for (let t = 0; t < o.trees; t++) {
       const handle = binned
         ? e.histForestTreeFit(
@@ -135,17 +203,9 @@ export class RandomForestClassifier implements Classifier {
             this.treeSeeds[t],
           );
       this.handles[t] = handle;
-      // scikit-learn averages only trees that have at least one split.
-      if (e.treeNodeCount(handle) > 1) {
-        const importances = treeImportances(this.core, handle, x.cols);
-        for (let f = 0; f < x.cols; f++) importanceSum[f] += importances[f];
-        treesWithSplits++;
-      }
       this.onProgress?.(t + 1, o.trees);
     }
-    this.classCount = y.classCount;
-    this.featureCount = x.cols;
-    this.featureImportances = normalise(importanceSum, treesWithSplits);
+    this.finishFit(x.cols, y.classCount);
     return this;
   }
 

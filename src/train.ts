@@ -14,6 +14,7 @@ import type { Classifier, ModelKind } from "./model.ts";
 import { RandomForestClassifier, type RandomForestOptions } from "./random_forest.ts";
 import type { DroppedFeature, FeatureSummary, ModelResult } from "./report_types.ts";
 import { releaseBinned } from "./binning.ts";
+import type { ForestPool } from "./forest_pool.ts";
 import type { FlowTable } from "./table.ts";
 import { LabelVector, Matrix, type Core } from "./wasm.ts";
 import type { ProgressEvent } from "./experiment.ts";
@@ -105,6 +106,8 @@ export interface TrainingRun {
   classNames: string[];
   train: { matrix: Matrix; classIndex: Int32Array };
   test: { matrix: Matrix; classIndex: Int32Array };
+  /** Workers for the random forest's trees; without one, trees are fitted in this thread. */
+  forestPool?: ForestPool;
   /** Seconds per step; fit times are added as "fit <kind>" and "predict <kind>". */
   timings: Record<string, number>;
   onProgress?: (event: ProgressEvent) => void;
@@ -139,7 +142,7 @@ function optionsOf(model: Classifier): Record<string, unknown> {
 }
 
 /** Trains each model on the training matrix and measures it on both sides. */
-export function trainModels(run: TrainingRun): ModelResult[] {
+export async function trainModels(run: TrainingRun): Promise<ModelResult[]> {
   const { core, classNames, featureNames } = run;
   const k = classNames.length;
   const trainLabels = LabelVector.upload(core, run.train.classIndex, k);
@@ -149,7 +152,11 @@ export function trainModels(run: TrainingRun): ModelResult[] {
       run.onProgress?.({ step: `fit ${kind}`, message: `training ${MODEL_NAMES[kind]}` });
       const model = createModel(core, kind, run);
       const fitStart = performance.now();
-      model.fit(run.train.matrix, trainLabels);
+      if (model instanceof RandomForestClassifier && run.forestPool) {
+        await model.fitAsync(run.train.matrix, trainLabels, run.forestPool);
+      } else {
+        model.fit(run.train.matrix, trainLabels);
+      }
       const fitSeconds = (performance.now() - fitStart) / 1000;
       run.timings[`fit ${kind}`] = fitSeconds;
 
@@ -162,7 +169,7 @@ export function trainModels(run: TrainingRun): ModelResult[] {
       const result: ModelResult = {
         kind,
         name: MODEL_NAMES[kind],
-        options: optionsOf(model),
+        options: kind === "rf" ? { ...optionsOf(model), workers: run.forestPool?.size ?? 1 } : optionsOf(model),
         fitSeconds,
         train: { ...sideMetrics(confusionMatrix(run.train.classIndex, trainPredicted, k), classNames) },
         test: { ...sideMetrics(confusionMatrix(run.test.classIndex, testPredicted, k), classNames) },

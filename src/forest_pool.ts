@@ -1,0 +1,180 @@
+/**
+ * Fits random forest trees on several workers. Each worker instantiates its
+ * own copy of the WebAssembly core, receives the training data once per fit
+ * and builds the trees whose seeds it is given; the trees come back as node
+ * arrays and are rebuilt in the caller's core, in tree order. Every tree
+ * depends only on its own seed, so the forest is the same for any number of
+ * workers.
+ *
+ * Runtimes supply the workers: a `WorkerFactory` returns something with
+ * `postMessage`, a message callback and `terminate` (a Web Worker, a Node
+ * worker_threads Worker wrapped, ...); the worker script calls
+ * `serveForestWorker` with its own port.
+ */
+import { exportTree, type TreeStructure } from "./decision_tree.ts";
+import type { Core } from "./wasm.ts";
+
+/** The messaging side of one worker, as the pool sees it. */
+export interface WorkerPort {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  onMessage(handler: (message: unknown) => void): void;
+  onError(handler: (error: unknown) => void): void;
+  terminate(): void;
+}
+
+/** Creates one worker running a script that calls `serveForestWorker`. */
+export type WorkerFactory = () => WorkerPort;
+
+/** Training data of one forest fit, copied to every worker. */
+export interface ForestJob {
+  splitter: "exact" | "histogram";
+  rows: number;
+  cols: number;
+  classCount: number;
+  /** Column-major float32 features (exact splitter). */
+  x?: Float32Array;
+  /** Row-major bin codes, edges and edge counts (histogram splitter). */
+  codes?: Uint8Array;
+  edges?: Float64Array;
+  edgeCounts?: Int32Array;
+  maxBins?: number;
+  y: Int32Array;
+  bootstrap: boolean;
+  maxFeatures: number;
+  maxDepth: number;
+  minSamplesSplit: number;
+  minSamplesLeaf: number;
+}
+
+/** A fitted tree as node arrays, with the depth. */
+export interface TreeMessage {
+  index: number;
+  depth: number;
+  structure: TreeStructure;
+}
+
+type PoolMessage =
+  | { type: "tree"; index: number; depth: number; structure: TreeStructure }
+  | { type: "done" }
+  | { type: "error"; message: string };
+
+/** A fixed number of workers that fit forest trees. */
+export class ForestPool {
+  readonly size: number;
+  private readonly factory: WorkerFactory;
+  private readonly module: WebAssembly.Module;
+
+  /**
+   * Creates a pool of `size` workers (started per fit, stopped after it).
+   *
+   * @example
+   * const pool = new ForestPool(nodeWorkerFactory, 2, module);
+   * new RandomForestClassifier(core, { pool }).fit(x, y) // use fitAsync with a pool
+   */
+  constructor(factory: WorkerFactory, size: number, module: WebAssembly.Module) {
+    if (!Number.isInteger(size) || size < 1) {
+      throw new RangeError(`model: forest pool size must be an integer of at least 1, got ${size}`);
+    }
+    this.factory = factory;
+    this.size = size;
+    this.module = module;
+  }
+
+  /**
+   * Fits one tree per seed across the workers and calls `onTree` as each
+   * arrives (in any order). Tree `i` gets `seeds[i]`. Seeds are dealt out
+   * round-robin, so each worker fits about the same number of trees.
+   */
+  async fitTrees(job: ForestJob, seeds: Uint32Array, onTree: (tree: TreeMessage) => void): Promise<void> {
+    const workerCount = Math.min(this.size, seeds.length);
+    const runs: Promise<void>[] = [];
+    for (let w = 0; w < workerCount; w++) {
+      const indices: number[] = [];
+      for (let i = w; i < seeds.length; i += workerCount) indices.push(i);
+      runs.push(this.runWorker(job, indices, Array.from(indices, (i) => seeds[i]), onTree));
+    }
+    await Promise.all(runs);
+  }
+
+  private runWorker(job: ForestJob, indices: number[], seeds: number[], onTree: (tree: TreeMessage) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const port = this.factory();
+      const finish = (error?: Error) => {
+        port.terminate();
+        if (error) reject(error);
+        else resolve();
+      };
+      port.onError((error) => finish(new Error(`model: a forest worker failed: ${messageOf(error)}`)));
+      port.onMessage((raw) => {
+        const message = raw as PoolMessage;
+        if (message.type === "tree") onTree(message);
+        else if (message.type === "done") finish();
+        else finish(new Error(`model: a forest worker failed: ${message.message}`));
+      });
+      port.postMessage({ type: "fit", module: this.module, job, indices, seeds });
+    });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Copies a typed array into newly allocated linear memory and returns the pointer. */
+function writeInto(core: Core, array: Float32Array | Uint8Array | Float64Array | Int32Array): number {
+  const ptr = core.alloc(array.byteLength);
+  new Uint8Array(core.exports.memory.buffer, ptr, array.byteLength).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  return ptr;
+}
+
+/**
+ * Runs in a worker: answers "fit" messages by instantiating the core from
+ * the module sent, copying the job's data in once and fitting each seed's
+ * tree. `createCore` is `Core.create`, passed in so this file needs no
+ * runtime-specific import.
+ */
+export function serveForestWorker(
+  port: { postMessage(message: unknown): void; onMessage(handler: (message: unknown) => void): void },
+  createCore: (module: WebAssembly.Module) => Promise<Core>,
+): void {
+  port.onMessage(async (raw) => {
+    const message = raw as { type: string; module: WebAssembly.Module; job: ForestJob; indices: number[]; seeds: number[] };
+    if (message.type !== "fit") return;
+    try {
+      const core = await createCore(message.module);
+      const { job } = message;
+      const e = core.exports;
+      const y = writeInto(core, job.y);
+      const histogram = job.splitter === "histogram";
+      const x = histogram ? 0 : writeInto(core, job.x!);
+      const codes = histogram ? writeInto(core, job.codes!) : 0;
+      const edges = histogram ? writeInto(core, job.edges!) : 0;
+      const edgeCounts = histogram ? writeInto(core, job.edgeCounts!) : 0;
+      for (let t = 0; t < message.indices.length; t++) {
+        const seed = message.seeds[t];
+        const handle = histogram
+          ? e.histForestTreeFit(codes, job.rows, job.cols, edges, edgeCounts, job.maxBins, y, job.classCount, job.bootstrap,
+              job.maxFeatures, job.maxDepth, job.minSamplesSplit, job.minSamplesLeaf, seed)
+          : e.forestTreeFit(x, job.rows, job.cols, y, job.classCount, job.bootstrap,
+              job.maxFeatures, job.maxDepth, job.minSamplesSplit, job.minSamplesLeaf, seed);
+        const structure = exportTree(core, handle, job.classCount);
+        port.postMessage({ type: "tree", index: message.indices[t], depth: e.treeDepth(handle), structure });
+        e.treeFree(handle);
+      }
+      port.postMessage({ type: "done" });
+    } catch (error) {
+      port.postMessage({ type: "error", message: messageOf(error) });
+    }
+  });
+}
+
+/** Rebuilds a tree sent by a worker in `core` and returns its handle. */
+export function importTree(core: Core, tree: TreeMessage, classCount: number, featureCount: number): number {
+  const s = tree.structure;
+  const ptrs = [s.feature, s.threshold, s.childrenLeft, s.childrenRight, s.impurity, s.nodeSamples, s.weightedNodeSamples, s.value].map(
+    (array) => writeInto(core, array),
+  );
+  const handle = core.exports.treeImport(s.feature.length, classCount, featureCount, tree.depth, ...ptrs);
+  for (const ptr of ptrs) core.free(ptr);
+  return handle;
+}
