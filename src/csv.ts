@@ -73,9 +73,19 @@ export async function readCsv(source: ByteSource, options: CsvOptions = {}): Pro
   const reader = maybeDecompress(stream).getReader();
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parser.push(value);
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        // Errors of the byte stream itself: a truncated or corrupt gzip file, a failing read.
+        throw new Error(
+          `csv: could not read ${source.name}: ${error instanceof Error ? error.message : String(error)}; ` +
+            "check that the file is complete (a gzip file may be truncated or damaged) and readable",
+          { cause: error },
+        );
+      }
+      if (chunk.done) break;
+      parser.push(chunk.value);
       options.onProgress?.(bytesRead);
     }
   } catch (error) {
@@ -464,7 +474,7 @@ class CsvParser {
     if (this.strict) {
       throw new SyntaxError(
         `csv: repeated header line in ${this.file}, line ${this.line}, is not allowed in strict mode. ` +
-          "Remove the line, or load without strict to skip it with a warning.",
+          "Remove the line, or read the file without strict mode (flowguard without --strict) to skip it with a warning.",
       );
     }
     this.skipped.repeatedHeader++;
@@ -623,7 +633,8 @@ class CsvParser {
     throw new SyntaxError(
       `csv: invalid UTF-8 byte 0x${bytes[bad].toString(16).padStart(2, "0")} in a ${what}; ` +
         `in ${this.file}, line ${this.line + this.rowLineBreaks}${where}. ` +
-        'If the file comes from a Windows tool, load it with encoding: "windows-1252".',
+        'If the file was saved by a Windows tool, read it as windows-1252 (flowguard --encoding windows-1252, ' +
+          'or the encoding option of readCsv); otherwise the file may not be a text file at all.',
     );
   }
 

@@ -5,11 +5,11 @@
  * and correlated features using the training side only, train each model
  * in the WebAssembly core and measure it on both sides.
  */
-import { applyNonFinitePolicy, type NonFiniteColumnCounts } from "./clean.ts";
+import { applyNonFinitePolicy, type ColumnFill, type NonFiniteColumnCounts } from "./clean.ts";
 import { concatTables } from "./columns.ts";
 import { readCsv, type CsvOptions } from "./csv.ts";
 import { countRowsInOther, dropDuplicates, type DuplicateResult } from "./dedupe.ts";
-import { applyLabels, countByClass, labelMapByName, type LabelAssignment } from "./labels.ts";
+import { applyLabels, classOf, countByClass, labelMapByName, type LabelAssignment } from "./labels.ts";
 import type { ForestPool } from "./forest_pool.ts";
 import type { ModelKind } from "./model.ts";
 import { readParquet } from "./parquet.ts";
@@ -91,11 +91,14 @@ async function loadSide(files: string[], options: ExperimentOptions, side: strin
   return tables.length === 1 ? tables[0] : concatTables(tables);
 }
 
-/** Sums raw label counts over a table's sources. */
-function rawCounts(table: FlowTable): ClassCounts {
+/** Counts a table's rows per class name under the label map, kept or not. */
+function loadedCounts(table: FlowTable, map: Record<string, string>): ClassCounts {
   const counts: ClassCounts = {};
   for (const source of table.sources) {
-    for (const [label, rows] of source.rawLabels) counts[label] = (counts[label] ?? 0) + rows;
+    for (const [label, rows] of source.rawLabels) {
+      const name = classOf(map, label);
+      counts[name] = (counts[name] ?? 0) + rows;
+    }
   }
   return counts;
 }
@@ -112,13 +115,15 @@ interface CleanSide {
   rows: Uint32Array;
   steps: RowStep[];
   nonFinite: Record<string, NonFiniteColumnCounts>;
+  imputed: number;
+  fills: Record<string, ColumnFill>;
   duplicates: DuplicateResult;
 }
 
 function cleanSide(table: FlowTable, recipe: ResolvedRecipe): CleanSide {
   const map = typeof recipe.labels === "string" ? labelMapByName(recipe.labels) : recipe.labels;
   const labels = applyLabels(table, map, recipe.classes);
-  const steps: RowStep[] = [step("loaded", rawCounts(table))];
+  const steps: RowStep[] = [step("loaded", loadedCounts(table, map))];
   steps.push(step("label map and class filter", { ...labels.counts }, { "class not kept": labels.removed }));
 
   const finite = applyNonFinitePolicy(table, labels.rows, recipe.nonFinite);
@@ -133,21 +138,38 @@ function cleanSide(table: FlowTable, recipe: ResolvedRecipe): CleanSide {
       [`label conflict (${recipe.conflicts})`]: duplicates.conflicts.removed,
     }),
   );
-  return { table: finite.table, labels, rows: duplicates.rows, steps, nonFinite: finite.counts.columns, duplicates };
+  return {
+    table: finite.table,
+    labels,
+    rows: duplicates.rows,
+    steps,
+    nonFinite: finite.counts.columns,
+    imputed: finite.imputed,
+    fills: finite.fills,
+    duplicates,
+  };
 }
 
-function addNonFinite(
-  into: Record<string, NonFiniteColumnCounts>,
-  from: Record<string, NonFiniteColumnCounts>,
-): Record<string, NonFiniteColumnCounts> {
-  for (const [column, counts] of Object.entries(from)) {
-    const sum = (into[column] ??= { posInf: 0, negInf: 0, missing: 0 });
-    sum.posInf += counts.posInf;
-    sum.negInf += counts.negInf;
-    sum.missing += counts.missing;
-  }
-  return into;
+/**
+ * Throws when a side has nothing to learn from or measure: no rows at all,
+ * or (training side) fewer than two classes with rows. The message says
+ * which classes the recipe asked for and which the files hold.
+ */
+function checkSide(side: CleanSide, recipe: ResolvedRecipe, name: "training" | "test"): void {
+  const counts = side.steps.at(-1)!.counts;
+  const present = Object.entries(counts).filter(([, rows]) => rows > 0).map(([cls]) => cls);
+  const found = [...new Set(side.labels.mapping.map((m) => classOf(typeof recipe.labels === "string" ? labelMapByName(recipe.labels) : recipe.labels, m.rawLabel)))];
+  const enough = name === "training" ? present.length >= 2 : present.length >= 1;
+  if (enough) return;
+  const files = name === "training" ? recipe.trainFiles : recipe.testFiles;
+  throw new RangeError(
+    `recipe: the ${name} side has rows of ${present.length === 0 ? "no class" : `only ${present.join(", ")}`} after cleaning ` +
+      `(classes asked for: ${recipe.classes.join(", ")}; classes in ${files.length === 1 ? files[0] : `its ${files.length} files`} ` +
+      `under the "${typeof recipe.labels === "string" ? recipe.labels : "custom"}" label map: ${found.join(", ") || "none, the files have no rows"}); ` +
+      `check the recipe's "classes" (names are case-sensitive) and its files`,
+  );
 }
+
 
 /** Runs the experiment a resolved recipe describes and returns its report and the data it trained on. */
 export async function runExperiment(recipe: ResolvedRecipe, options: ExperimentOptions): Promise<ExperimentResult> {
@@ -169,6 +191,8 @@ export async function runExperiment(recipe: ResolvedRecipe, options: ExperimentO
   progress("clean", "mapping labels, applying the non-finite policy and removing duplicates");
   const train = await time("clean train", () => cleanSide(trainTable, recipe));
   const testClean = testTable ? await time("clean test", () => cleanSide(testTable, recipe)) : null;
+  checkSide(train, recipe, "training");
+  if (testClean) checkSide(testClean, recipe, "test");
   const classNames = train.labels.classNames;
 
   let trainRows = train.rows;
@@ -184,7 +208,7 @@ export async function runExperiment(recipe: ResolvedRecipe, options: ExperimentO
     testRows = split.test;
     testSide = train;
     const splitName = `split ${Math.round((1 - recipe.split!) * 100)}/${Math.round(recipe.split! * 100)}`;
-    testSteps = [...train.steps, step(splitName, countByClass(train.labels.classIndex, classNames, testRows))];
+    testSteps = [step(`held out by ${splitName}`, countByClass(train.labels.classIndex, classNames, testRows))];
     trainSteps = [...train.steps, step(splitName, countByClass(train.labels.classIndex, classNames, trainRows))];
   } else {
     testSide = testClean;
@@ -227,13 +251,24 @@ export async function runExperiment(recipe: ResolvedRecipe, options: ExperimentO
     ...(testClean ? testClean.labels.mapping.map((m) => ({ side: "test" as const, ...m })) : []),
   ];
   const warnings = [...trainTable.warnings, ...(testTable?.warnings ?? [])];
-  const nonFinite = addNonFinite(addNonFinite({}, train.nonFinite), testClean?.nonFinite ?? {});
+  const nonFinite = { train: train.nonFinite, test: testClean?.nonFinite ?? {} };
   const notes: string[] = [];
   if (train.labels.missingClasses.length > 0) {
     notes.push(`classes with no training rows: ${train.labels.missingClasses.join(", ")}`);
   }
-  if (testClean && testClean.labels.missingClasses.length > 0) {
-    notes.push(`classes with no test rows: ${testClean.labels.missingClasses.join(", ")}`);
+  const testCounts = testSteps.at(-1)!.counts;
+  const untested = classNames.filter((name) => !(testCounts[name] > 0));
+  if (untested.length > 0) {
+    notes.push(`classes with no test rows, so their recall is undefined: ${untested.join(", ")}`);
+  }
+  if (overlap.testRowsEqualToTrainRows > 0.5 * testRows.length) {
+    notes.push(
+      `${overlap.testRowsEqualToTrainRows} of ${testRows.length} test rows equal a training row; ` +
+        "the test figures then mostly measure memory, not detection (are the same files on both sides?)",
+    );
+  }
+  if (recipe.nonFinite === "impute" && recipe.split !== null) {
+    notes.push("non-finite values were imputed before the split, with fill values computed over training and test rows together");
   }
 
   const report: ExperimentReport = {
@@ -245,12 +280,21 @@ export async function runExperiment(recipe: ResolvedRecipe, options: ExperimentO
       ...(recipe.split !== null ? { split: recipe.split } : {}),
       classes: classNames,
       labels: typeof recipe.labels === "string" ? recipe.labels : "custom",
+      trainFiles: recipe.trainFiles,
+      testFiles: recipe.testFiles,
+      nonFinite: recipe.nonFinite,
+      conflicts: recipe.conflicts,
+      correlationThreshold: recipe.correlationThreshold,
     },
     inputs: groupInputs(inputs),
     rows: { train: trainSteps, test: testSteps },
     cleaning: {
       nonFinitePolicy: recipe.nonFinite,
       nonFinite,
+      imputed: {
+        values: train.imputed + (testClean?.imputed ?? 0),
+        fills: { train: train.fills, test: testClean?.fills ?? {} },
+      },
       duplicates: {
         removed: { train: train.duplicates.duplicates, test: testClean?.duplicates.duplicates ?? 0 },
         conflicts: { train: train.duplicates.conflicts.vectors, test: testClean?.duplicates.conflicts.vectors ?? 0 },

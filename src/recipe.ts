@@ -222,15 +222,21 @@ function withDefaults(recipe: Recipe, trainFiles: string[], testFiles: string[])
   };
 }
 
-/** Resolves a recipe read from a file: patterns are relative to the file's folder; nothing may be missing. */
+/**
+ * Resolves a recipe: patterns are relative to `base` (the recipe file's
+ * folder, or the data folder given for it); nothing may be missing.
+ */
 export async function resolveRecipe(fs: RecipeFileSystem, recipe: Recipe, base: string): Promise<ResolvedRecipe> {
+  if ((await fs.list(base)) === null) {
+    throw new RangeError(`recipe: the data folder ${base} does not exist or is not a folder; check the path given with --data`);
+  }
   const train = await expandPatterns(fs, base, recipe.train);
   const test = await expandPatterns(fs, base, recipe.test ?? []);
   const unmatched = [...train.unmatched, ...test.unmatched];
   if (unmatched.length > 0) {
     throw new RangeError(
-      `recipe: no file matches ${unmatched.map((p) => `"${p}"`).join(", ")} (recipe "${recipe.name ?? base}"); ` +
-        `check the paths, which are relative to the recipe file, or pass --data`,
+      `recipe: no file matches ${unmatched.map((p) => `"${p}"`).join(", ")} (recipe "${recipe.name ?? base}", paths relative to ${base}); ` +
+        `check the recipe's file patterns, or pass the folder they are relative to with --data`,
     );
   }
   return withDefaults(recipe, train.files, test.files);
@@ -247,14 +253,26 @@ export async function resolveStudyRecipe(fs: RecipeFileSystem, name: string, dat
   const recipe = builtInRecipe(name);
   if (name === "sample") return resolveRecipe(fs, recipe, dataDir);
   const layout = STUDY_FILES[name];
+  if ((await fs.list(dataDir)) === null) {
+    throw new RangeError(
+      `recipe: ${name} reads its files under --data ${dataDir}, which does not exist or is not a folder; ` +
+        `pass the folder holding the CIC-DDoS2019 CSV folders 03-11/ and 01-12/ or the parquet release`,
+    );
+  }
   const day1 = (await fs.list(fs.join(dataDir, "03-11"))) ?? [];
   const day2 = (await fs.list(fs.join(dataDir, "01-12"))) ?? [];
   const top = (await fs.list(dataDir)) ?? [];
   const useCsv = day1.length > 0 || day2.length > 0 || !top.some((f) => f.endsWith(".parquet"));
   const missing: string[] = [];
 
+  // Exact names first; then names that differ only in case, since copies of the
+  // dataset circulate as DrDOS_*.csv as well as CIC's DrDoS_*.csv.
   const find = (dir: string, entries: string[], candidates: string[]): string | null => {
     for (const candidate of candidates) if (entries.includes(candidate)) return fs.join(dir, candidate);
+    for (const candidate of candidates) {
+      const folded = entries.find((entry) => entry.toLowerCase() === candidate.toLowerCase());
+      if (folded !== undefined) return fs.join(dir, folded);
+    }
     missing.push(`${candidates.join(" or ")} in ${dir}`);
     return null;
   };

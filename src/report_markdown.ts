@@ -4,7 +4,9 @@
  */
 import { formatCount, renderMarkdownTable, type Table } from "./format.ts";
 import {
-  ACCURACY_NOTE,
+  accuracyNote,
+  featureCountLine,
+  warningText,
   accuracyTable,
   cleaningLines,
   confusionTable,
@@ -67,10 +69,7 @@ export function reportMarkdown(report: ExperimentReport): string {
   push("### Non-finite values per column", nonFinite ? table(nonFinite) : "No column held a non-finite value.");
   const warnings = report.cleaning.warnings;
   if (warnings.length > 0) {
-    const listed = warnings.slice(0, LISTED_WARNING_COUNT).map((warning) => {
-      const where = warning.line > 0 ? `${warning.file}, line ${warning.line}` : warning.file;
-      return `${where}: ${warning.message}`;
-    });
+    const listed = warnings.slice(0, LISTED_WARNING_COUNT).map(warningText);
     if (warnings.length > LISTED_WARNING_COUNT) {
       listed.push(`and ${formatCount(warnings.length - LISTED_WARNING_COUNT)} more; report.json lists every warning`);
     }
@@ -79,7 +78,7 @@ export function reportMarkdown(report: ExperimentReport): string {
 
   push("## Features");
   push(
-    `${formatCount(report.features.kept.length)} features kept, ${formatCount(report.features.dropped.length)} dropped. ` +
+    `${featureCountLine(report)}. ` +
       `Correlation filter: a feature is dropped when its Pearson |r| with a kept earlier feature exceeds ${report.features.threshold}.`,
   );
   if (report.features.kept.length > 0) push(`Kept: ${report.features.kept.map(code).join(", ")}.`);
@@ -105,7 +104,7 @@ export function reportMarkdown(report: ExperimentReport): string {
     push("### Confusion matrices, test rows", "Rows are true classes and columns are predicted classes.");
     for (const model of report.models) push(`#### ${model.name}`, table(confusionTable(model, "test")));
 
-    push("### Accuracy", table(accuracyTable(report)), ACCURACY_NOTE);
+    push("### Accuracy", table(accuracyTable(report)), accuracyNote(report));
     if (report.study) push(`Study figures: ${report.study.source}.`);
 
     const importances = importanceTable(report);

@@ -14,10 +14,18 @@ export const UNDEFINED_NOTE =
   "recall of a class with no true rows, and F1 when both apply. " +
   "The macro and weighted averages count it as 0, as scikit-learn's zero_division=0 does.";
 
-/** Note printed under the accuracy table. */
+/** The accuracy note for reports of the study's recipes; other reports get ACCURACY_NOTE_PLAIN. */
 export const ACCURACY_NOTE =
   "Accuracy is the share of rows on the diagonal of the confusion matrix. " +
   'Zinca and Dobrota (2023), the study that flowguard reproduces, call this figure "precision".';
+
+/** The accuracy note without the study reference. */
+export const ACCURACY_NOTE_PLAIN = "Accuracy is the share of rows on the diagonal of the confusion matrix.";
+
+/** Returns the accuracy note that fits the report: the study's wording only for its recipes. */
+export function accuracyNote(report: ExperimentReport): string {
+  return report.study ? ACCURACY_NOTE : ACCURACY_NOTE_PLAIN;
+}
 
 /** Number of features in an importance ranking. */
 export const TOP_FEATURE_COUNT = 10;
@@ -235,20 +243,31 @@ export function removalLines(steps: RowStep[]): string[] {
 
 /** Builds the table of columns holding non-finite values, or null when no column held one. */
 export function nonFiniteTable(report: ExperimentReport): Table | null {
-  const columns = Object.entries(report.cleaning.nonFinite).filter(
-    ([, counts]) => counts.posInf + counts.negInf + counts.missing > 0,
-  );
-  if (columns.length === 0) return null;
-  return {
-    header: ["column", "+Infinity", "-Infinity", "missing"],
-    align: ["left", "right", "right", "right"],
-    rows: columns.map(([column, counts]) => [
-      column,
-      formatCount(counts.posInf),
-      formatCount(counts.negInf),
-      formatCount(counts.missing),
-    ]),
-  };
+  const rows: string[][] = [];
+  for (const side of ["train", "test"] as const) {
+    for (const [column, counts] of Object.entries(report.cleaning.nonFinite[side])) {
+      if (counts.posInf + counts.negInf + counts.missing === 0) continue;
+      rows.push([column, side, formatCount(counts.posInf), formatCount(counts.negInf), formatCount(counts.missing)]);
+    }
+  }
+  if (rows.length === 0) return null;
+  return { header: ["column", "side", "+Infinity", "-Infinity", "missing"], align: ["left", "left", "right", "right", "right"], rows };
+}
+
+/** Returns "N kept, N dropped (N identifier, N constant, ...)" for the feature selection. */
+export function featureCountLine(report: ExperimentReport): string {
+  const byReason = new Map<string, number>();
+  for (const dropped of report.features.dropped) byReason.set(dropped.reason, (byReason.get(dropped.reason) ?? 0) + 1);
+  const detail = [...byReason].map(([reason, count]) => `${formatCount(count)} ${reason}`).join(", ");
+  return `${formatCount(report.features.kept.length)} features kept, ${formatCount(report.features.dropped.length)} dropped` +
+    (detail === "" ? "" : ` (${detail})`);
+}
+
+/** Returns a loader warning with its place, unless the message already names the file. */
+export function warningText(warning: { file: string; line: number; message: string }): string {
+  if (warning.message.includes(warning.file)) return warning.message;
+  const where = warning.line > 0 ? `${warning.file}, line ${warning.line}` : warning.file;
+  return `${where}: ${warning.message}`;
 }
 
 /** Returns one line per cleaning figure: duplicates, conflicts, overlap between sides, skipped rows. */
@@ -258,7 +277,7 @@ export function cleaningLines(report: ExperimentReport): string[] {
   const policy =
     cleaning.nonFinitePolicy === "drop"
       ? "drop (rows holding +Infinity, -Infinity or a missing value are removed)"
-      : "impute (non-finite values are replaced)";
+      : `impute (${formatCount(cleaning.imputed.values)} non-finite values replaced by column medians, largest or smallest finite values)`;
   return [
     `non-finite values: ${policy}`,
     `duplicate rows removed: train ${formatCount(removed.train)}, test ${formatCount(removed.test)}`,

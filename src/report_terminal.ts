@@ -4,7 +4,9 @@
  */
 import { drawBar, formatCount, formatFixed, renderTextTable, truncate, wrapText } from "./format.ts";
 import {
-  ACCURACY_NOTE,
+  accuracyNote,
+  featureCountLine,
+  warningText,
   accuracyTable,
   cleaningLines,
   confusionTable,
@@ -88,15 +90,14 @@ export function reportTerminal(report: ExperimentReport, options: TerminalOption
   if (nonFinite) push(renderTextTable(nonFinite));
   const warnings = report.cleaning.warnings;
   if (warnings.length > 0) {
-    const listed = warnings.slice(0, LISTED_WARNING_COUNT).map((warning) => `  ${warning.file}:${warning.line}: ${warning.message}`);
+    const listed = warnings.slice(0, LISTED_WARNING_COUNT).map((warning) => `  ${warningText(warning)}`);
     if (warnings.length > LISTED_WARNING_COUNT) listed.push(`  and ${formatCount(warnings.length - LISTED_WARNING_COUNT)} more`);
     push(listed.join("\n"));
   }
 
   push(
     heading("Features"),
-    `${formatCount(report.features.kept.length)} kept, ${formatCount(report.features.dropped.length)} dropped ` +
-      `(Pearson |r| threshold ${report.features.threshold})`,
+    `${featureCountLine(report)}; Pearson |r| threshold ${report.features.threshold}`,
   );
   const dropped = droppedFeaturesTable(report);
   if (dropped) push(renderTextTable(dropped));
@@ -119,7 +120,7 @@ export function reportTerminal(report: ExperimentReport, options: TerminalOption
   push(heading("Confusion matrices, test rows (rows true, columns predicted)"));
   for (const model of report.models) push(`${subheading(model.name)}\n${renderTextTable(confusionTable(model, "test"))}`);
 
-  push(heading("Accuracy"), renderTextTable(accuracyTable(report)), wrapText(ACCURACY_NOTE, width));
+  push(heading("Accuracy"), renderTextTable(accuracyTable(report)), wrapText(accuracyNote(report), width));
   if (report.study) push(wrapText(`Study figures: ${report.study.source}.`, width));
 
   for (const model of report.models) {

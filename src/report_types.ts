@@ -84,7 +84,19 @@ export interface StudyFigures {
 
 export interface ExperimentReport {
   flowguard: { version: string; runtime: string };
-  recipe: { name: string; description: string; seed: number; split?: number; classes: string[]; labels: string };
+  recipe: {
+    name: string;
+    description: string;
+    seed: number;
+    split?: number;
+    classes: string[];
+    labels: string;
+    trainFiles: string[];
+    testFiles: string[];
+    nonFinite: "drop" | "impute";
+    conflicts: "keep" | "drop";
+    correlationThreshold: number;
+  };
   /** Files read, per side, with their raw labels and the class each went to (null when filtered out). */
   inputs: {
     side: "train" | "test";
@@ -95,8 +107,17 @@ export interface ExperimentReport {
   rows: { train: RowStep[]; test: RowStep[] };
   cleaning: {
     nonFinitePolicy: "drop" | "impute";
-    /** Per column: rows holding +Infinity, -Infinity and missing values (NaN or empty). */
-    nonFinite: Record<string, { posInf: number; negInf: number; missing: number }>;
+    /**
+     * Per side and column: values that are +Infinity, -Infinity or missing
+     * (NaN or empty), counted before the policy ran. A split recipe cleans
+     * before splitting, so its counts are all on the training side.
+     */
+    nonFinite: Record<"train" | "test", Record<string, { posInf: number; negInf: number; missing: number }>>;
+    /** With the "impute" policy: values replaced, and per side and column the fill values used. */
+    imputed: {
+      values: number;
+      fills: Record<"train" | "test", Record<string, { missing: number; posInf: number; negInf: number }>>;
+    };
     duplicates: { removed: { train: number; test: number }; conflicts: { train: number; test: number }; conflictPolicy: "keep" | "drop" };
     /** Test rows whose feature vector equals a training row's. */
     testRowsEqualToTrainRows: number;

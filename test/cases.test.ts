@@ -9,8 +9,7 @@ import type { ModelKind } from "../src/model.ts";
 import type { ResolvedRecipe } from "../src/recipe.ts";
 import { selectFeatures } from "../src/train.ts";
 import type { Core } from "../src/wasm.ts";
-import { fileSource } from "../runtimes/node/files.ts";
-import { loadCore } from "../runtimes/node/wasm.ts";
+import { fileSource, loadCore } from "./support/platform.ts";
 
 const CASES = "test/data/cases";
 
@@ -101,7 +100,8 @@ describe("repeated-header-ids2018", () => {
     expect(cleaning.skippedRows.repeatedHeader).toBe(1);
     expect(cleaning.warnings).toHaveLength(1);
     expect(cleaning.warnings[0].line).toBe(4);
-    expect(cleaning.nonFinite["Flow Byts/s"].missing).toBe(1);
+    expect(cleaning.nonFinite.train["Flow Byts/s"].missing).toBe(1);
+    expect(cleaning.imputed.values).toBe(2);
     result.dataset.free();
   });
 });

@@ -72,7 +72,7 @@ describe("expandPatterns", () => {
   });
 
   it("fails listing each pattern that matched nothing", async () => {
-    const fs = fakeFileSystem({});
+    const fs = fakeFileSystem({ "/r": ["notes.txt"] });
     const recipe = { train: ["x/*.csv"], test: ["y.csv"], classes: ["A", "B"] };
     await expect(resolveRecipe(fs, recipe, "/r")).rejects.toThrow(/no file matches "\/r\/x\/\*\.csv", "\/r\/y\.csv"/);
   });
@@ -117,5 +117,25 @@ describe("resolveStudyRecipe", () => {
 
   it("rejects an unknown built-in", () => {
     expect(() => builtInRecipe("study-ds4")).toThrow(/unknown built-in recipe "study-ds4"/);
+  });
+});
+
+describe("resolveStudyRecipe names", () => {
+  it("accepts file names that differ only in case", async () => {
+    const fs = fakeFileSystem({
+      "/d": ["03-11", "01-12"],
+      "/d/03-11": ["UDP.csv", "MSSQL.csv", "LDAP.csv", "NetBIOS.csv"],
+      "/d/01-12": ["DrDOS_UDP.csv.gz", "DrDOS_MSSQL.csv", "DrDOS_LDAP.csv", "DrDOS_NetBIOS.csv"],
+    });
+    const recipe = await resolveStudyRecipe(fs, "study-ds2", "/d");
+    expect(recipe.testFiles[0]).toBe("/d/01-12/DrDOS_UDP.csv.gz");
+  });
+
+  it("names a data folder that does not exist", async () => {
+    const fs = fakeFileSystem({});
+    await expect(resolveStudyRecipe(fs, "study-ds1", "/nope")).rejects.toThrow(/--data \/nope, which does not exist or is not a folder/);
+    await expect(resolveRecipe(fs, { train: ["a.csv"], split: 0.2, classes: ["A", "B"] }, "/nope")).rejects.toThrow(
+      /the data folder \/nope does not exist/,
+    );
   });
 });

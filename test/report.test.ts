@@ -92,6 +92,11 @@ function makeReport(): ExperimentReport {
       split: 0.2,
       classes: [...CLASSES],
       labels: "study",
+      trainFiles: ["03-11/LDAP.csv"],
+      testFiles: [],
+      nonFinite: "drop",
+      conflicts: "keep",
+      correlationThreshold: 0.97,
     },
     inputs: [
       {
@@ -135,10 +140,14 @@ function makeReport(): ExperimentReport {
     cleaning: {
       nonFinitePolicy: "drop",
       nonFinite: {
-        "Flow Bytes/s": { posInf: 1203, negInf: 0, missing: 88 },
-        " Flow Packets/s": { posInf: 1291, negInf: 0, missing: 0 },
-        "Fwd Packets/s": { posInf: 0, negInf: 0, missing: 0 },
+        train: {
+          "Flow Bytes/s": { posInf: 1203, negInf: 0, missing: 88 },
+          " Flow Packets/s": { posInf: 1291, negInf: 0, missing: 0 },
+          "Fwd Packets/s": { posInf: 0, negInf: 0, missing: 0 },
+        },
+        test: {},
       },
+      imputed: { values: 0, fills: { train: {}, test: {} } },
       duplicates: { removed: { train: 1906891, test: 0 }, conflicts: { train: 12, test: 3 }, conflictPolicy: "keep" },
       testRowsEqualToTrainRows: 0,
       skippedRows: { repeatedHeader: 1, emptyRow: 2 },
