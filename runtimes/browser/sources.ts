@@ -1,0 +1,115 @@
+/**
+ * Byte sources and recipe folders for the browser: picked files are read
+ * through `File.stream()`, the shipped sample through fetch streams, and
+ * the sample's folder listing comes from `sample.json`, which the build
+ * writes next to the page.
+ */
+import type { RecipeFileSystem } from "../../src/recipe.ts";
+import type { ByteSource } from "../../src/source.ts";
+
+/** Contents of `sample.json`: the sample's files, paths relative to the page's folder. */
+export interface SampleManifest {
+  /** Folder of the sample, e.g. "data/sample". */
+  root: string;
+  files: { path: string; size: number }[];
+}
+
+/** Returns a source over a file the user picked, named by its file name. */
+export function pickedFileSource(file: File): ByteSource {
+  return { name: file.name, size: file.size, stream: () => file.stream() };
+}
+
+/**
+ * Returns a source that fetches `url` each time it is streamed. The stream
+ * fails with an Error naming the file and the HTTP status when the server
+ * does not return the file.
+ */
+export function fetchedSource(name: string, url: URL, size?: number): ByteSource {
+  return {
+    name,
+    size,
+    stream() {
+      let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+      return new ReadableStream<Uint8Array>({
+        async start() {
+          const response = await fetch(url);
+          if (!response.ok || response.body === null) {
+            throw new Error(
+              `demo: could not download ${name} from ${url}: HTTP ${response.status} ${response.statusText}. ` +
+                "Start the page with npm run demo, which serves the sample next to it.",
+            );
+          }
+          reader = response.body.getReader();
+        },
+        async pull(controller) {
+          const { done, value } = await reader!.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        },
+        cancel(reason) {
+          return reader?.cancel(reason);
+        },
+      });
+    },
+  };
+}
+
+/** Returns a source over the same bytes that calls `onBytes` with the length of every chunk read. */
+export function countingSource(source: ByteSource, onBytes: (bytes: number) => void): ByteSource {
+  return {
+    name: source.name,
+    size: source.size,
+    stream() {
+      return source.stream().pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            onBytes(chunk.length);
+            controller.enqueue(chunk);
+          },
+        }),
+      );
+    },
+  };
+}
+
+/** Returns a read-only view of the manifest's files as folders, for recipe resolution. */
+export function manifestFileSystem(manifest: SampleManifest): RecipeFileSystem {
+  return {
+    async list(dir) {
+      const prefix = `${dir.replace(/\/+$/, "")}/`;
+      const entries = new Set<string>();
+      for (const file of manifest.files) {
+        if (file.path.startsWith(prefix)) entries.add(file.path.slice(prefix.length).split("/")[0]);
+      }
+      return entries.size > 0 ? [...entries] : null;
+    },
+    join: joinPath,
+    dirname(path) {
+      const slash = path.lastIndexOf("/");
+      return slash < 0 ? "." : path.slice(0, slash);
+    },
+  };
+}
+
+/** Joins URL path segments with single slashes, leaving out empty segments. */
+function joinPath(...parts: string[]): string {
+  return parts
+    .filter((part) => part !== "")
+    .join("/")
+    .replace(/\/{2,}/g, "/");
+}
+
+/**
+ * Returns a one-folder view of the picked files, so that a recipe with the
+ * pattern `*` under `folder` resolves to `folder/<file name>` for each file.
+ */
+export function pickedFileSystem(folder: string, names: readonly string[]): RecipeFileSystem {
+  return {
+    list: async (dir) => (dir === folder ? [...names] : null),
+    join: joinPath,
+    dirname(path) {
+      const slash = path.lastIndexOf("/");
+      return slash < 0 ? "." : path.slice(0, slash);
+    },
+  };
+}
