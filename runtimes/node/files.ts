@@ -1,5 +1,7 @@
 import { statSync } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+import { open, readdir, type FileHandle } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { RecipeFileSystem } from "../../src/recipe.ts";
 import type { ByteSource } from "../../src/source.ts";
 
 /** Bytes read per chunk; large chunks keep the per-chunk overhead of Web streams small. */
@@ -46,3 +48,19 @@ export function fileSource(path: string): ByteSource {
     },
   };
 }
+
+/** Lists a folder, returning null for a folder that is missing or cannot be read. */
+export async function listDir(dir: string): Promise<string[] | null> {
+  try {
+    return await readdir(dir);
+  } catch {
+    return null;
+  }
+}
+
+/** Node's view of folders for recipe resolution. */
+export const nodeRecipeFileSystem: RecipeFileSystem = {
+  list: listDir,
+  join: (...parts) => join(...parts),
+  dirname: (path) => dirname(path),
+};

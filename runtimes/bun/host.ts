@@ -1,0 +1,54 @@
+/**
+ * The `flowguard` command for Bun: the host that gives src/cli.ts files
+ * through `Bun.file` and `Bun.write` (folders, renames and deletes through
+ * `node:fs`, which Bun implements natively), paths through `node:path`, and
+ * the process's stdout, stderr and environment.
+ */
+import { mkdir, rename, rm } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { runCli, writeFilesWholeWith, type CliHost } from "../../src/cli.ts";
+import { Bun } from "./bun_api.ts";
+import { fileSource, listDir } from "./files.ts";
+import { loadCore, useBunParquetWasm } from "./wasm.ts";
+
+/** The package folder: this file is runtimes/bun/host.ts, two levels down. */
+const PACKAGE_ROOT = resolve(dirname(Bun.fileURLToPath(import.meta.url)), "../..");
+
+/** Writes files so that either all of them appear complete or none changes. */
+function writeFilesWhole(dir: string, files: Record<string, string>): Promise<void> {
+  return writeFilesWholeWith(
+    {
+      mkdir: async (path) => void (await mkdir(path, { recursive: true })),
+      writeTextFile: async (path, text) => void (await Bun.write(path, text)),
+      rename,
+      remove: (path) => rm(path, { force: true }),
+      join,
+      pid: process.pid,
+    },
+    dir,
+    files,
+  );
+}
+
+/** The Bun host of the command. */
+export const bunHost: CliHost = {
+  runtime: `bun ${Bun.version}`,
+  packageRoot: PACKAGE_ROOT,
+  stdout: { write: (text) => void process.stdout.write(text) },
+  stderr: { write: (text) => void process.stderr.write(text) },
+  path: { join, dirname, basename, resolve, relative },
+  terminalWidth: () => process.stdout.columns,
+  cwd: () => process.cwd(),
+  env: (name) => process.env[name],
+  readTextFile: (path) => Bun.file(path).text(),
+  listDir,
+  open: fileSource,
+  writeFilesWhole,
+  loadCore,
+  setUpParquet: useBunParquetWasm,
+};
+
+/** Runs the command line and returns the exit status. */
+export function main(argv: string[]): Promise<number> {
+  return runCli(bunHost, argv);
+}

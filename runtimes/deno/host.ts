@@ -1,0 +1,78 @@
+/**
+ * The `flowguard` command for Deno: the host that gives src/cli.ts files
+ * through `Deno.*`, paths through `node:path`, and Deno's stdout, stderr and
+ * permissions. Every read or write is checked against Deno's permissions
+ * first, so a missing `--allow-read` or `--allow-write` is a usage error
+ * (exit status 1) that names the path.
+ */
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runCli, writeFilesWholeWith, type CliHost, type TextWriter } from "../../src/cli.ts";
+import { Deno, type DenoStdStream } from "./deno_api.ts";
+import { fileSource, listDir } from "./files.ts";
+import { mayReadEnv, requireOutputFolder, requireRead } from "./permissions.ts";
+import { loadCore, useDenoParquetWasm } from "./wasm.ts";
+
+/** The package folder: this file is runtimes/deno/host.ts, two levels down. */
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Returns a writer that writes all of each text, since `writeSync` may write only part of it. */
+function streamWriter(stream: DenoStdStream): TextWriter {
+  const encoder = new TextEncoder();
+  return {
+    write(text) {
+      let bytes = encoder.encode(text);
+      while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+    },
+  };
+}
+
+/** Writes files so that either all of them appear complete or none changes. */
+function writeFilesWhole(dir: string, files: Record<string, string>): Promise<void> {
+  return writeFilesWholeWith(
+    {
+      mkdir: (path) => Deno.mkdir(path, { recursive: true }),
+      writeTextFile: (path, text) => Deno.writeTextFile(path, text),
+      rename: (from, to) => Deno.rename(from, to),
+      async remove(path) {
+        try {
+          await Deno.remove(path);
+        } catch (error) {
+          if (!(error instanceof Deno.errors.NotFound)) throw error;
+        }
+      },
+      join,
+      pid: Deno.pid,
+    },
+    dir,
+    files,
+  );
+}
+
+/** The Deno host of the command. */
+export const denoHost: CliHost = {
+  runtime: `deno ${Deno.version.deno}`,
+  packageRoot: PACKAGE_ROOT,
+  stdout: streamWriter(Deno.stdout),
+  stderr: streamWriter(Deno.stderr),
+  path: { join, dirname, basename, resolve, relative },
+  terminalWidth: () => (Deno.stdout.isTerminal() ? Deno.consoleSize().columns : undefined),
+  cwd: () => Deno.cwd(),
+  // Reading the environment needs --allow-env; without it, FLOWGUARD_DEBUG is treated as unset.
+  env: (name) => (mayReadEnv(name) ? Deno.env.get(name) : undefined),
+  async readTextFile(path) {
+    requireRead(path, "recipe file");
+    return await Deno.readTextFile(path);
+  },
+  listDir,
+  open: fileSource,
+  writeFilesWhole,
+  loadCore,
+  setUpParquet: useDenoParquetWasm,
+  checkOutputFolder: requireOutputFolder,
+};
+
+/** Runs the command line and returns the exit status. */
+export function main(argv: string[]): Promise<number> {
+  return runCli(denoHost, argv);
+}
