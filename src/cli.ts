@@ -6,7 +6,7 @@
  * runtimes/bun implement. Exit status 0 on success, 1 on a usage error,
  * 2 on a data error.
  */
-import { ALL_MODELS, runExperiment, type ExperimentResult, type ProgressEvent } from "./experiment.ts";
+import { ALL_MODELS, FLOWGUARD_VERSION, runExperiment, type ExperimentResult, type ProgressEvent } from "./experiment.ts";
 import { exportDatasetCsv } from "./export.ts";
 import type { ModelKind } from "./model.ts";
 import {
@@ -20,7 +20,11 @@ import {
 import { reportJson, reportMarkdown, reportTerminal } from "./report.ts";
 import type { ByteSource } from "./source.ts";
 import { STUDY_FIGURES } from "./study.ts";
+import type { ForestPool } from "./forest_pool.ts";
 import type { Core } from "./wasm.ts";
+
+/** Version printed by --version. */
+export const CLI_VERSION = FLOWGUARD_VERSION;
 
 /** A destination for text, such as stdout. */
 export interface TextWriter {
@@ -68,6 +72,17 @@ export interface CliHost {
    * Optional: only runtimes with a permission model (Deno) need it.
    */
   checkOutputFolder?(dir: string, flag: string): void;
+  /**
+   * Creates `dir` if needed and checks that a file can be written into it,
+   * leaving nothing behind; throws with the system's reason otherwise.
+   * Optional: without it, a folder that cannot be written is only found at
+   * the end of the run.
+   */
+  probeOutputFolder?(dir: string): Promise<void>;
+  /** Number of workers for the random forest when --workers is not given; optional, default 1. */
+  defaultWorkers?(): number;
+  /** Returns a pool of `size` forest workers; optional, without it the forest fits in the main thread. */
+  forestPool?(size: number): Promise<ForestPool>;
 }
 
 /** A mistake in the command line, exit status 1. Hosts throw it too, for example when a permission is missing. */
@@ -78,6 +93,7 @@ const MAIN_HELP = `flowguard: DDoS detection in CICFlowMeter flow records, on a 
 Usage:
   flowguard experiment [options]   run the study's pipeline and print its tables
   flowguard help [command]         show help
+  flowguard --version              print the version
 
 Run "flowguard experiment --help" for the experiment's options.
 `;
@@ -99,6 +115,8 @@ Options:
   --seed N             seed of the split and the models (integer 0..4294967295);
                        default: the recipe's, else 0
   --trees N            trees in the random forest; default 100
+  --workers N          worker threads fitting the forest's trees; default: the
+                       number of cores (the forest is the same for any N)
   --out DIR            write report.json and report.md there; default: out
   --non-finite MODE    rows with NaN, empty or infinite features: drop (default)
                        or impute; overrides the recipe
@@ -119,6 +137,7 @@ export interface ExperimentArgs {
   models: ModelKind[];
   seed?: number;
   trees?: number;
+  workers?: number;
   out: string;
   encoding: "utf-8" | "windows-1252";
   nonFinite?: "drop" | "impute";
@@ -181,6 +200,9 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
       case "--trees":
         args.trees = parseInteger("--trees", value(), 1, 100_000);
         break;
+      case "--workers":
+        args.workers = parseInteger("--workers", value(), 1, 256);
+        break;
       case "--out":
         args.out = value();
         break;
@@ -208,6 +230,9 @@ export function parseExperimentArgs(argv: string[]): ExperimentArgs {
         args.quiet = true;
         break;
       default:
+        if (!arg.startsWith("-")) {
+          throw new UsageError(`unexpected argument "${arg}": the experiment takes only options; run "flowguard experiment --help"`);
+        }
         throw new UsageError(`unknown option "${arg}"; run "flowguard experiment --help" for the options`);
     }
   }
@@ -255,11 +280,21 @@ async function resolveArgsRecipe(host: CliHost, args: ExperimentArgs): Promise<R
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new SyntaxError(`recipe: ${args.recipe} is not valid JSON: ${(error as Error).message}`);
+    throw new SyntaxError(`recipe: ${args.recipe} is not valid JSON: ${(error as Error).message}${jsonErrorPlace(text, error)}`);
   }
   const recipe = validateRecipe(parsed, args.recipe);
   recipe.name ??= host.path.basename(args.recipe).replace(/\.json$/i, "");
   return resolveRecipe(files, recipe, args.data ?? host.path.dirname(host.path.resolve(args.recipe)));
+}
+
+/** Returns ", line L, column C" for a JSON.parse error that gives a character position, else "". */
+function jsonErrorPlace(text: string, error: unknown): string {
+  const match = /position (\d+)/.exec((error as Error).message);
+  if (!match) return "";
+  const before = text.slice(0, Number(match[1]));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return ` (line ${line}, column ${column})`;
 }
 
 /** File operations that `writeFilesWholeWith` builds on. */
@@ -298,16 +333,19 @@ export async function writeFilesWholeWith(
   }
 }
 
-/** Prints progress to stderr: each step once, then updates at most once a second. */
+/** Prints progress to stderr: each new message once, then updates of the same message at most once a second. */
 function progressPrinter(stderr: TextWriter, quiet: boolean): (event: ProgressEvent) => void {
   const start = performance.now();
+  let lastMessage = "";
   let lastStep = "";
   let lastPrint = 0;
   return (event) => {
     if (quiet) return;
     const now = performance.now();
-    if (event.step === lastStep && now - lastPrint < 1000) return;
+    const sameStep = event.step === lastStep && (event.message === lastMessage || event.step.startsWith("fit"));
+    if (sameStep && now - lastPrint < 1000) return;
     lastStep = event.step;
+    lastMessage = event.message;
     lastPrint = now;
     const elapsed = ((now - start) / 1000).toFixed(1).padStart(6);
     const percent = event.fraction === undefined ? "" : ` (${Math.round(event.fraction * 100)}%)`;
@@ -323,6 +361,14 @@ async function runExperimentCommand(host: CliHost, argv: string[]): Promise<numb
   }
   host.checkOutputFolder?.(args.out, "--out");
   if (args.export) host.checkOutputFolder?.(args.export, "--export");
+  for (const [flag, dir] of [["--out", args.out], ["--export", args.export]] as const) {
+    if (dir === undefined || !host.probeOutputFolder) continue;
+    try {
+      await host.probeOutputFolder(dir);
+    } catch (error) {
+      throw new UsageError(`${flag} ${dir} cannot be written (${(error as Error).message}); choose a folder you can write to`);
+    }
+  }
 
   const recipe = await resolveArgsRecipe(host, args);
   if (args.nonFinite) recipe.nonFinite = args.nonFinite;
@@ -333,17 +379,20 @@ async function runExperimentCommand(host: CliHost, argv: string[]): Promise<numb
         "This is a small slice of one day, so its figures show the pipeline working; they do not reproduce the study.\n\n",
     );
   } else {
-    host.stdout.write(`flowguard: recipe ${recipe.name}: ${recipe.description}\n\n`);
+    host.stdout.write(`flowguard: recipe ${recipe.name}${recipe.description ? `: ${recipe.description}` : ""}\n\n`);
   }
 
   host.setUpParquet();
   const core = await host.loadCore();
+  const workers = args.workers ?? host.defaultWorkers?.() ?? 1;
+  const forestPool = workers > 1 && args.models.includes("rf") && host.forestPool ? await host.forestPool(workers) : undefined;
   const result: ExperimentResult = await runExperiment(recipe, {
     core,
     open: (path) => host.open(path),
     models: args.models,
     seed: args.seed,
     modelOptions: args.trees ? { rf: { trees: args.trees } } : undefined,
+    forestPool,
     csv: { encoding: args.encoding, strict: args.strict },
     runtime: host.runtime,
     onProgress: progressPrinter(host.stderr, args.quiet),
@@ -354,10 +403,10 @@ async function runExperimentCommand(host: CliHost, argv: string[]): Promise<numb
   host.stdout.write(reportTerminal(report, { width }) + "\n");
   await host.writeFilesWhole(args.out, { "report.json": reportJson(report), "report.md": reportMarkdown(report) });
   const { join } = host.path;
-  host.stdout.write(`\nWrote ${join(args.out, "report.json")} and ${join(args.out, "report.md")}\n`);
+  if (!args.quiet) host.stderr.write(`Wrote ${join(args.out, "report.json")} and ${join(args.out, "report.md")}\n`);
   if (args.export) {
-    await host.writeFilesWhole(args.export, exportDatasetCsv(result.dataset, recipe));
-    host.stdout.write(`Wrote the cleaned rows to ${args.export} (train.csv, test.csv, meta.json)\n`);
+    await host.writeFilesWhole(args.export, exportDatasetCsv(result.dataset, { ...recipe, seed: report.recipe.seed }));
+    if (!args.quiet) host.stderr.write(`Wrote the cleaned rows to ${args.export} (train.csv, test.csv, meta.json)\n`);
   }
   result.dataset.free();
   return 0;
@@ -372,6 +421,10 @@ async function runExperimentCommand(host: CliHost, argv: string[]): Promise<numb
 export async function runCli(host: CliHost, argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command === "--version" || command === "-V") {
+      host.stdout.write(`flowguard ${CLI_VERSION} (${host.runtime})\n`);
+      return 0;
+    }
     if (command === undefined || command === "help" || command === "--help" || command === "-h") {
       host.stdout.write(rest[0] === "experiment" ? EXPERIMENT_HELP : MAIN_HELP);
       return 0;

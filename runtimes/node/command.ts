@@ -4,12 +4,14 @@
  * stderr and environment.
  */
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { runCli, writeFilesWholeWith, type CliHost } from "../../src/cli.ts";
 import { fileSource, listDir } from "./files.ts";
 import { useNodeParquetWasm } from "./parquet.ts";
-import { loadCore } from "./wasm.ts";
+import { nodeForestPool } from "./forest_pool.ts";
+import { compileCore, loadCore } from "./wasm.ts";
 
 export { parseExperimentArgs } from "../../src/cli.ts";
 export { nodeRecipeFileSystem } from "./files.ts";
@@ -49,6 +51,17 @@ export const nodeHost: CliHost = {
   writeFilesWhole,
   loadCore,
   setUpParquet: useNodeParquetWasm,
+  async probeOutputFolder(dir) {
+    await mkdir(dir, { recursive: true });
+    const probe = join(dir, `.flowguard-probe.${process.pid}.tmp`);
+    await writeFile(probe, "");
+    await rm(probe, { force: true });
+  },
+  defaultWorkers: () => availableParallelism(),
+  async forestPool(size) {
+    const worker = pathToFileURL(join(PACKAGE_ROOT, "dist", "node", "forest_worker.js"));
+    return nodeForestPool(await compileCore(), worker, size);
+  },
 };
 
 /** Runs the command line and returns the exit status. */
