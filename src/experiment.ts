@@ -272,7 +272,7 @@ export async function runExperiment(recipe: ResolvedRecipe, options: ExperimentO
   }
 
   const report: ExperimentReport = {
-    flowguard: { version: FLOWGUARD_VERSION, runtime: options.runtime },
+    flowguard: { version: FLOWGUARD_VERSION, runtime: options.runtime, workers: options.forestPool?.size ?? 1 },
     recipe: {
       name: recipe.name,
       description: recipe.description,

@@ -62,16 +62,18 @@ type PoolMessage =
 export class ForestPool {
   readonly size: number;
   private readonly factory: WorkerFactory;
-  private readonly module: WebAssembly.Module;
+  private readonly module: WebAssembly.Module | Uint8Array;
 
   /**
    * Creates a pool of `size` workers (started per fit, stopped after it).
+   * `module` is the compiled core, or its bytes for runtimes that cannot
+   * post a WebAssembly.Module to a worker.
    *
    * @example
    * const pool = new ForestPool(nodeWorkerFactory, 2, module);
    * new RandomForestClassifier(core, { pool }).fit(x, y) // use fitAsync with a pool
    */
-  constructor(factory: WorkerFactory, size: number, module: WebAssembly.Module) {
+  constructor(factory: WorkerFactory, size: number, module: WebAssembly.Module | Uint8Array) {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`model: forest pool size must be an integer of at least 1, got ${size}`);
     }
@@ -138,10 +140,11 @@ export function serveForestWorker(
   createCore: (module: WebAssembly.Module) => Promise<Core>,
 ): void {
   port.onMessage(async (raw) => {
-    const message = raw as { type: string; module: WebAssembly.Module; job: ForestJob; indices: number[]; seeds: number[] };
+    const message = raw as { type: string; module: WebAssembly.Module | Uint8Array; job: ForestJob; indices: number[]; seeds: number[] };
     if (message.type !== "fit") return;
     try {
-      const core = await createCore(message.module);
+      const module = message.module instanceof WebAssembly.Module ? message.module : await WebAssembly.compile(message.module as Uint8Array<ArrayBuffer>);
+      const core = await createCore(module);
       const { job } = message;
       const e = core.exports;
       const y = writeInto(core, job.y);
@@ -166,6 +169,47 @@ export function serveForestWorker(
       port.postMessage({ type: "error", message: messageOf(error) });
     }
   });
+}
+
+/**
+ * Returns a pool of standard module Web Workers (browsers, Deno, Bun)
+ * running `script`, a file that calls `serveWebForestWorker`.
+ */
+export function webForestPool(module: WebAssembly.Module | Uint8Array, script: URL, size: number): ForestPool {
+  const factory = (): WorkerPort => {
+    const worker = new Worker(script, { type: "module" });
+    return {
+      postMessage: (message) => worker.postMessage(message),
+      onMessage: (handler) => {
+        worker.onmessage = (event: MessageEvent) => handler(event.data);
+      },
+      onError: (handler) => {
+        worker.onerror = (event: ErrorEvent) => {
+          event.preventDefault();
+          handler(event.message);
+        };
+      },
+      terminate: () => worker.terminate(),
+    };
+  };
+  return new ForestPool(factory, size, module);
+}
+
+/** Serves forest fits inside a standard Web Worker (the worker side of `webForestPool`). */
+export function serveWebForestWorker(createCore: (module: WebAssembly.Module) => Promise<Core>): void {
+  const scope = globalThis as unknown as {
+    postMessage(message: unknown): void;
+    onmessage: ((event: MessageEvent) => void) | null;
+  };
+  serveForestWorker(
+    {
+      postMessage: (message) => scope.postMessage(message),
+      onMessage: (handler) => {
+        scope.onmessage = (event) => handler(event.data);
+      },
+    },
+    createCore,
+  );
 }
 
 /** Rebuilds a tree sent by a worker in `core` and returns its handle. */

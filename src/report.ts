@@ -15,7 +15,7 @@ export { reportTerminal, type TerminalOptions } from "./report_terminal.ts";
  */
 const KEY_ORDERS: readonly (readonly string[])[] = [
   ["flowguard", "recipe", "inputs", "rows", "cleaning", "features", "models", "study", "timings", "notes"],
-  ["version", "runtime"],
+  ["version", "runtime", "workers"],
   ["name", "description", "seed", "split", "classes", "labels", "trainFiles", "testFiles", "nonFinite", "conflicts", "correlationThreshold"],
   ["side", "file", "rows", "rawLabels"],
   ["label", "rows", "class"],

@@ -83,7 +83,12 @@ export interface StudyFigures {
 }
 
 export interface ExperimentReport {
-  flowguard: { version: string; runtime: string };
+  /**
+   * The software that ran: flowguard's version, the runtime ("node 20.20.2")
+   * and how many worker threads fitted the forest (1: the main thread). The
+   * forest is the same for any worker count.
+   */
+  flowguard: { version: string; runtime: string; workers: number };
   recipe: {
     name: string;
     description: string;

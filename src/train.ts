@@ -169,7 +169,7 @@ export async function trainModels(run: TrainingRun): Promise<ModelResult[]> {
       const result: ModelResult = {
         kind,
         name: MODEL_NAMES[kind],
-        options: kind === "rf" ? { ...optionsOf(model), workers: run.forestPool?.size ?? 1 } : optionsOf(model),
+        options: optionsOf(model),
         fitSeconds,
         train: { ...sideMetrics(confusionMatrix(run.train.classIndex, trainPredicted, k), classNames) },
         test: { ...sideMetrics(confusionMatrix(run.test.classIndex, testPredicted, k), classNames) },

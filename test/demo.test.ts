@@ -99,6 +99,7 @@ function printDownloadSizes(log: { phase: string; line: string }[]): void {
 function withoutTimings(report: ExperimentReport): unknown {
   const copy = JSON.parse(reportJson(report));
   delete copy.flowguard.runtime;
+  delete copy.flowguard.workers;
   delete copy.timings;
   for (const model of copy.models) delete model.fitSeconds;
   return copy;

@@ -84,7 +84,7 @@ function model(kind: "dt" | "rf", name: string, train: number[][], test: number[
 
 function makeReport(): ExperimentReport {
   return {
-    flowguard: { version: "0.1.0", runtime: "node 20.19.0" },
+    flowguard: { version: "0.1.0", runtime: "node 20.19.0", workers: 1 },
     recipe: {
       name: "ds1",
       description: "Day 1 benign and five attacks, split 80% training / 20% testing.",

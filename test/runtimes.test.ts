@@ -58,6 +58,7 @@ function tempDir(): string {
 function comparableReport(out: string): Record<string, unknown> {
   const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
   delete report.flowguard.runtime;
+  delete report.flowguard.workers;
   delete report.timings;
   for (const model of report.models) delete model.fitSeconds;
   return report;

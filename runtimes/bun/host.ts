@@ -9,7 +9,7 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { runCli, writeFilesWholeWith, type CliHost } from "../../src/cli.ts";
 import { Bun } from "./bun_api.ts";
 import { fileSource, listDir } from "./files.ts";
-import { loadCore, useBunParquetWasm } from "./wasm.ts";
+import { bunForestPool, loadCore, useBunParquetWasm } from "./wasm.ts";
 
 /** The package folder: this file is runtimes/bun/host.ts, two levels down. */
 const PACKAGE_ROOT = resolve(dirname(Bun.fileURLToPath(import.meta.url)), "../..");
@@ -46,6 +46,8 @@ export const bunHost: CliHost = {
   writeFilesWhole,
   loadCore,
   setUpParquet: useBunParquetWasm,
+  defaultWorkers: () => navigator.hardwareConcurrency,
+  forestPool: bunForestPool,
 };
 
 /** Runs the command line and returns the exit status. */

@@ -1,18 +1,31 @@
 import { setParquetWasmLoader } from "../../src/parquet.ts";
 import { Core } from "../../src/wasm.ts";
+import { webForestPool, type ForestPool } from "../../src/forest_pool.ts";
 import { Bun } from "./bun_api.ts";
 
 /** dist/flowguard.wasm; this file and the library bundle dist/lib/bun.js both lie two folders below the package. */
 const CORE_WASM = new URL("../../dist/flowguard.wasm", import.meta.url);
 
+let coreBytes: Promise<Uint8Array> | undefined;
 let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** Reads dist/flowguard.wasm once per process. */
+export function readCoreBytes(): Promise<Uint8Array> {
+  coreBytes ??= Bun.file(Bun.fileURLToPath(CORE_WASM))
+    .arrayBuffer()
+    .then((bytes) => new Uint8Array(bytes));
+  return coreBytes;
+}
 
 /** Compiles dist/flowguard.wasm once per process and returns a fresh core instance. */
 export async function loadCore(): Promise<Core> {
-  compiled ??= Bun.file(Bun.fileURLToPath(CORE_WASM))
-    .arrayBuffer()
-    .then((bytes) => WebAssembly.compile(bytes));
+  compiled ??= readCoreBytes().then((bytes) => WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>));
   return Core.create(await compiled);
+}
+
+/** Returns a pool of `size` forest workers (module Web Workers running forest_worker.ts). */
+export async function bunForestPool(size: number): Promise<ForestPool> {
+  return webForestPool(await readCoreBytes(), new URL("./forest_worker.ts", import.meta.url), size);
 }
 
 /**

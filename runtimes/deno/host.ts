@@ -11,7 +11,7 @@ import { runCli, writeFilesWholeWith, type CliHost, type TextWriter } from "../.
 import { Deno, type DenoStdStream } from "./deno_api.ts";
 import { fileSource, listDir } from "./files.ts";
 import { mayReadEnv, requireOutputFolder, requireRead } from "./permissions.ts";
-import { loadCore, useDenoParquetWasm } from "./wasm.ts";
+import { denoDefaultWorkers, denoForestPool, loadCore, useDenoParquetWasm } from "./wasm.ts";
 
 /** The package folder: this file is runtimes/deno/host.ts, two levels down. */
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -70,6 +70,8 @@ export const denoHost: CliHost = {
   loadCore,
   setUpParquet: useDenoParquetWasm,
   checkOutputFolder: requireOutputFolder,
+  defaultWorkers: denoDefaultWorkers,
+  forestPool: denoForestPool,
 };
 
 /** Runs the command line and returns the exit status. */

@@ -34,6 +34,11 @@ export function requireOutputFolder(dir: string, flag: string): void {
   );
 }
 
+/** Returns whether the process may read `path`, without prompting. */
+export function mayRead(path: string | URL): boolean {
+  return Deno.permissions.querySync({ name: "read", path }).state === "granted";
+}
+
 /** Returns whether the process may read the environment variable `name`, without prompting. */
 export function mayReadEnv(name: string): boolean {
   return Deno.permissions.querySync({ name: "env", variable: name }).state === "granted";

@@ -1,21 +1,45 @@
 import { fileURLToPath } from "node:url";
 import { setParquetWasmLoader } from "../../src/parquet.ts";
 import { Core } from "../../src/wasm.ts";
+import { webForestPool, type ForestPool } from "../../src/forest_pool.ts";
 import { Deno } from "./deno_api.ts";
-import { requireRead } from "./permissions.ts";
+import { mayRead, requireRead } from "./permissions.ts";
 
 /** dist/flowguard.wasm; this file and the library bundle dist/lib/deno.js both lie two folders below the package. */
 const CORE_WASM = new URL("../../dist/flowguard.wasm", import.meta.url);
 
+let coreBytes: Promise<Uint8Array> | undefined;
 let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** Reads dist/flowguard.wasm once per process. Needs read permission for the file. */
+export function readCoreBytes(): Promise<Uint8Array> {
+  if (coreBytes === undefined) {
+    requireRead(CORE_WASM, "WebAssembly core");
+    coreBytes = Deno.readFile(CORE_WASM);
+  }
+  return coreBytes;
+}
 
 /** Compiles dist/flowguard.wasm once per process and returns a fresh core instance. Needs read permission for the file. */
 export async function loadCore(): Promise<Core> {
-  if (compiled === undefined) {
-    requireRead(CORE_WASM, "WebAssembly core");
-    compiled = Deno.readFile(CORE_WASM).then((bytes) => WebAssembly.compile(bytes));
-  }
+  compiled ??= readCoreBytes().then((bytes) => WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>));
   return Core.create(await compiled);
+}
+
+/** The forest worker script, and the source folder its imports load from (workers need read permission for both). */
+const WORKER_SCRIPT = new URL("./forest_worker.ts", import.meta.url);
+const SOURCE_FOLDER = new URL("../../src", import.meta.url);
+
+/** Returns the default number of forest workers: the core count when Deno may load the worker script, else 1. */
+export function denoDefaultWorkers(): number {
+  return mayRead(WORKER_SCRIPT) && mayRead(SOURCE_FOLDER) ? navigator.hardwareConcurrency : 1;
+}
+
+/** Returns a pool of `size` forest workers (module Web Workers running forest_worker.ts). */
+export async function denoForestPool(size: number): Promise<ForestPool> {
+  requireRead(WORKER_SCRIPT, "forest worker script");
+  requireRead(SOURCE_FOLDER, "source folder of the forest workers");
+  return webForestPool(await readCoreBytes(), WORKER_SCRIPT, size);
 }
 
 /**
