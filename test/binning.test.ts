@@ -3,7 +3,7 @@ import { binMatrix, chooseSplitter, MAX_BINS } from "../src/binning.ts";
 import { DecisionTreeClassifier } from "../src/decision_tree.ts";
 import { RandomForestClassifier } from "../src/random_forest.ts";
 import { Matrix, type Core } from "../src/wasm.ts";
-import { loadCore } from "../runtimes/node/wasm.ts";
+import { loadCore } from "./support/platform.ts";
 import { loadHeads, type HeadsData } from "./support/heads.ts";
 
 let core: Core;

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { fileURLToPath } from "node:url";
 import { applyNonFinitePolicy, countNonFinite, type NonFinitePolicy } from "../src/clean.ts";
 import { readCsv } from "../src/csv.ts";
-import { fileSource } from "../runtimes/node/files.ts";
+import { fileSource } from "./support/platform.ts";
 import type { FlowTable } from "../src/table.ts";
 
-const CASES = fileURLToPath(new URL("./data/cases/", import.meta.url));
+const CASES = "test/data/cases/";
 
 /** Builds a table with one row per entry of `rows` (feature values), all from one file, label "x". */
 function makeTable(featureNames: string[], rows: number[][]): FlowTable {

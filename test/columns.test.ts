@@ -3,7 +3,7 @@ import { concatTables, planHeader } from "../src/columns.ts";
 import { readCsv } from "../src/csv.ts";
 import { bytesSource } from "../src/source.ts";
 import type { FlowTable } from "../src/table.ts";
-import { fileSource } from "../runtimes/node/files.ts";
+import { fileSource } from "./support/platform.ts";
 
 const CASES = "test/data/cases";
 

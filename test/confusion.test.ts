@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { confusionMatrix } from "../src/confusion.ts";
 import { LabelVector } from "../src/wasm.ts";
-import { loadCore } from "../runtimes/node/wasm.ts";
+import { loadCore } from "./support/platform.ts";
 
 describe("confusionMatrix", () => {
   it("counts true classes by row", async () => {

@@ -1,12 +1,11 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { correlationMatrix, filterCorrelated, findConstantColumns } from "../src/correlation.ts";
 import { Matrix } from "../src/wasm.ts";
-import { loadCore } from "../runtimes/node/wasm.ts";
+import { loadCore, readJson, readText } from "./support/platform.ts";
 
 /** Reads a small numeric case CSV: trimmed header names, float32 feature columns, last column the label. */
-function readCase(name: string): { names: string[]; columns: Float32Array[]; labels: string[] } {
-  const lines = readFileSync(new URL(`./data/cases/${name}`, import.meta.url), "utf8").trim().split("\n");
+async function readCase(name: string): Promise<{ names: string[]; columns: Float32Array[]; labels: string[] }> {
+  const lines = (await readText(`test/data/cases/${name}`)).trim().split("\n");
   const header = lines[0].split(",").map((h) => h.trim());
   const rows = lines.slice(1).map((line) => line.split(","));
   const names = header.slice(0, -1);
@@ -15,14 +14,14 @@ function readCase(name: string): { names: string[]; columns: Float32Array[]; lab
 }
 
 function readFixture(name: string) {
-  return JSON.parse(readFileSync(new URL(`./fixtures/kernels/${name}`, import.meta.url), "utf8"));
+  return readJson(`test/fixtures/kernels/${name}`);
 }
 
 describe("correlationMatrix", () => {
   it("matches numpy corrcoef on real flows", async () => {
     const core = await loadCore();
-    const dataset = readFixture("dataset.json");
-    const expected: number[] = readFixture("pearson.json").r;
+    const dataset = await readFixture("dataset.json");
+    const expected: number[] = (await readFixture("pearson.json")).r;
     const x = Matrix.upload(core, dataset.columns.map((c: number[]) => Float32Array.from(c)), dataset.rows);
     const r = correlationMatrix(core, x);
     let worst = 0;
@@ -54,7 +53,7 @@ describe("correlationMatrix", () => {
 
   it("gives NaN, never ±1, for constant columns", async () => {
     const core = await loadCore();
-    const { names, columns } = readCase("corr-constant-columns-1448.csv");
+    const { names, columns } = await readCase("corr-constant-columns-1448.csv");
     const x = Matrix.upload(core, columns, columns[0].length);
     const r = correlationMatrix(core, x);
     const d = names.length;
@@ -72,7 +71,7 @@ describe("correlationMatrix", () => {
 
   it("stays finite with negative sentinels", async () => {
     const core = await loadCore();
-    const { columns } = readCase("negative-sentinels-ids2017.csv");
+    const { columns } = await readCase("negative-sentinels-ids2017.csv");
     const varying = columns.filter((_, j) => !findConstantColumns(columns).some((c) => c.index === j));
     const x = Matrix.upload(core, varying, varying[0].length);
     const r = correlationMatrix(core, x);
@@ -82,8 +81,8 @@ describe("correlationMatrix", () => {
 });
 
 describe("findConstantColumns", () => {
-  it("lists the constants of the case file", () => {
-    const { names, columns } = readCase("corr-constant-columns.csv");
+  it("lists the constants of the case file", async () => {
+    const { names, columns } = await readCase("corr-constant-columns.csv");
     const constants = findConstantColumns(columns);
     expect(constants.map((c) => names[c.index])).toEqual(["Bwd PSH Flags", "Fwd Avg Bytes/Bulk", "Active Mean", "Idle Mean"]);
     expect(constants.map((c) => c.value)).toEqual([0, 0, Math.fround(1.81), Math.fround(0.576)]);
@@ -91,7 +90,7 @@ describe("findConstantColumns", () => {
 
   it("agrees between arrays and an uploaded matrix", async () => {
     const core = await loadCore();
-    const { columns } = readCase("corr-constant-columns-1448.csv");
+    const { columns } = await readCase("corr-constant-columns-1448.csv");
     const x = Matrix.upload(core, columns, columns[0].length);
     expect(findConstantColumns(x)).toEqual(findConstantColumns(columns));
     expect(findConstantColumns(x).map((c) => c.value)).toEqual([Math.fround(1.81), Math.fround(0.576)]);
@@ -111,7 +110,7 @@ describe("findConstantColumns", () => {
 describe("filterCorrelated", () => {
   it("keeps three features of the case file", async () => {
     const core = await loadCore();
-    const { names, columns } = readCase("corr-constant-columns.csv");
+    const { names, columns } = await readCase("corr-constant-columns.csv");
     const constant = new Set(findConstantColumns(columns).map((c) => c.index));
     const keptNames = names.filter((_, j) => !constant.has(j));
     const x = Matrix.upload(core, columns.filter((_, j) => !constant.has(j)), columns[0].length);

@@ -1,10 +1,9 @@
-import { readFileSync } from "node:fs";
-import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { readCsv, type CsvOptions } from "../src/csv.ts";
 import { bytesSource, type ByteSource } from "../src/source.ts";
 import type { FlowTable } from "../src/table.ts";
-import { fileSource } from "../runtimes/node/files.ts";
+import { gunzip, gzip } from "./support/gzip.ts";
+import { fileSource, readBytes } from "./support/platform.ts";
 
 const CASES = "test/data/cases";
 const HEADS = "test/data/heads/01-12";
@@ -277,7 +276,7 @@ describe("readCsv real files", () => {
   it("matches Number() on every sample value", async () => {
     const path = `${SAMPLE}/DrDOS_NTP.csv.gz`;
     const table = await readCsv(fileSource(path));
-    const lines = gunzipSync(readFileSync(path)).toString("utf8").split("\r\n").filter((line) => line !== "");
+    const lines = new TextDecoder().decode(await gunzip(await readBytes(path))).split("\r\n").filter((line) => line !== "");
     const header = lines[0].split(",").map((name) => name.trim());
     const positions = table.featureNames.map((name) => header.indexOf(name));
     let mismatches = 0;
@@ -300,7 +299,7 @@ describe("readCsv streaming", () => {
     ["repeated-header-ids2018.csv", {}],
     ["cp1252-labels-ids2017.csv", { encoding: "windows-1252" as const }],
   ])("gives one table for every chunk size: %s", async (name, options) => {
-    const bytes = readFileSync(`${CASES}/${name}`);
+    const bytes = await readBytes(`${CASES}/${name}`);
     const whole = await readCsv(bytesSource(name, bytes), options);
     for (let size = 1; size <= 64; size++) {
       const chunked = await readCsv(chunkedSource(name, bytes, size), options);
@@ -318,21 +317,21 @@ describe("readCsv streaming", () => {
   });
 
   it("gives one table for gzip and plain", async () => {
-    const plainBytes = readFileSync(`${HEADS}/Syn.head.csv`);
+    const plainBytes = await readBytes(`${HEADS}/Syn.head.csv`);
     const plain = await readCsv(bytesSource("Syn.head.csv", plainBytes));
-    const gzipped = await readCsv(bytesSource("Syn.head.csv.gz", gzipSync(plainBytes)));
+    const gzipped = await readCsv(bytesSource("Syn.head.csv.gz", await gzip(plainBytes)));
     expectSameTable(gzipped, plain);
   });
 
   it("gives one table for gzip sample and its plain text", async () => {
-    const gzipped = readFileSync(`${SAMPLE}/Syn.csv.gz`);
+    const gzipped = await readBytes(`${SAMPLE}/Syn.csv.gz`);
     const fromGzip = await readCsv(bytesSource("Syn.csv.gz", gzipped));
-    const fromPlain = await readCsv(chunkedSource("Syn.csv", gunzipSync(gzipped), 4093));
+    const fromPlain = await readCsv(chunkedSource("Syn.csv", await gunzip(gzipped), 4093));
     expectSameTable(fromPlain, fromGzip);
   });
 
   it("detects gzip by content, not by name", async () => {
-    const bytes = gzipSync(encoder.encode("a,Label\n1,x\n"));
+    const bytes = await gzip(encoder.encode("a,Label\n1,x\n"));
     const table = await readCsv(bytesSource("no-extension", bytes));
     expect(Array.from(table.columns[0])).toEqual([1]);
     const gzipSplit = await readCsv(chunkedSource("no-extension", bytes, 1));

@@ -1,12 +1,11 @@
-import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DecisionTreeClassifier } from "../src/decision_tree.ts";
 import { LabelVector, Matrix, type Core } from "../src/wasm.ts";
-import { loadCore } from "../runtimes/node/wasm.ts";
+import { loadCore, readJson } from "./support/platform.ts";
 import { loadHeads, type HeadsData } from "./support/heads.ts";
 
 // Written by reference/trees.py with scikit-learn 1.2.1.
-const fixture = JSON.parse(readFileSync("test/fixtures/trees/heads.json", "utf8"));
+const fixture = await readJson("test/fixtures/trees/heads.json");
 
 let core: Core;
 let heads: HeadsData;

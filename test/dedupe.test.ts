@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import {
   countRowsInOther,
   dropDuplicates,
@@ -10,11 +8,11 @@ import {
 } from "../src/dedupe.ts";
 import { applyLabels, labelMapByName } from "../src/labels.ts";
 import { readCsv } from "../src/csv.ts";
-import { fileSource } from "../runtimes/node/files.ts";
+import { fileSource, readText } from "./support/platform.ts";
 import { Random } from "../src/random.ts";
 import type { FlowTable } from "../src/table.ts";
 
-const CASES = fileURLToPath(new URL("./data/cases/", import.meta.url));
+const CASES = "test/data/cases/";
 
 /** Builds a table from feature rows, all from file "t.csv" starting at line 2, with raw label "x". */
 function makeTable(rows: number[][], featureNames = rows[0].map((_, j) => `f${j}`)): FlowTable {
@@ -265,8 +263,8 @@ describe("countRowsInOther", () => {
 describe("dropDuplicates on case files", () => {
   const path = CASES + "split-flow-duplicates.csv";
 
-  it("finds no duplicates with identifiers", () => {
-    const lines = readFileSync(path, "utf8").trim().split(/\r?\n/).slice(1);
+  it("finds no duplicates with identifiers", async () => {
+    const lines = (await readText(path)).trim().split(/\r?\n/).slice(1);
     expect(lines.length).toBe(6);
     expect(new Set(lines).size).toBe(6);
   });

@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { correlationMatrix } from "../src/correlation.ts";
 import { runExperiment, type ExperimentResult } from "../src/experiment.ts";
@@ -7,28 +6,26 @@ import { LogisticRegression } from "../src/logistic_regression.ts";
 import type { ModelKind } from "../src/model.ts";
 import { resolveStudyRecipe } from "../src/recipe.ts";
 import { LabelVector, type Core } from "../src/wasm.ts";
-import { nodeRecipeFileSystem } from "../runtimes/node/command.ts";
-import { fileSource } from "../runtimes/node/files.ts";
-import { loadCore } from "../runtimes/node/wasm.ts";
+import { exists, fileSource, loadCore, readJson, recipeFileSystem } from "./support/platform.ts";
 
 // Written by `npm run reference`: scikit-learn 1.2.1 trained on the rows this experiment exports.
 const FIXTURE = "test/fixtures/experiment/sample.json";
-const fixture = JSON.parse(readFileSync(FIXTURE, "utf8"));
+const fixture = await readJson(FIXTURE);
 
 let core: Core;
 let result: ExperimentResult;
 
 beforeAll(async () => {
   core = await loadCore();
-  const recipe = await resolveStudyRecipe(nodeRecipeFileSystem, "sample", "data/sample");
+  const recipe = await resolveStudyRecipe(recipeFileSystem, "sample", "data/sample");
   result = await runExperiment(recipe, { core, open: fileSource, runtime: "test" });
 });
 
 const modelOf = (kind: ModelKind) => result.report.models.find((m) => m.kind === kind)!;
 
 describe("sample experiment input", () => {
-  it("has the reference's rows and features", () => {
-    expect(existsSync(FIXTURE)).toBe(true);
+  it("has the reference's rows and features", async () => {
+    expect(await exists(FIXTURE)).toBe(true);
     expect(result.dataset.train.matrix.rows).toBe(fixture.rows.train);
     expect(result.dataset.test.matrix.rows).toBe(fixture.rows.test);
     expect(result.dataset.featureNames).toEqual(fixture.featureNames);

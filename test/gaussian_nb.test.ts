@@ -1,12 +1,11 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { GaussianNB } from "../src/gaussian_nb.ts";
 import { LabelVector, Matrix, type Core } from "../src/wasm.ts";
-import { loadCore } from "../runtimes/node/wasm.ts";
+import { loadCore, readJson, readText } from "./support/platform.ts";
 
 /** Reads a small numeric case CSV: trimmed header names, float32 feature columns, last column the label. */
-function readCase(name: string): { names: string[]; columns: Float32Array[]; labels: string[] } {
-  const lines = readFileSync(new URL(`./data/cases/${name}`, import.meta.url), "utf8").trim().split("\n");
+async function readCase(name: string): Promise<{ names: string[]; columns: Float32Array[]; labels: string[] }> {
+  const lines = (await readText(`test/data/cases/${name}`)).trim().split("\n");
   const header = lines[0].split(",").map((h) => h.trim());
   const rows = lines.slice(1).map((line) => line.split(","));
   const names = header.slice(0, -1);
@@ -15,12 +14,12 @@ function readCase(name: string): { names: string[]; columns: Float32Array[]; lab
 }
 
 function readFixture(name: string) {
-  return JSON.parse(readFileSync(new URL(`./fixtures/kernels/${name}`, import.meta.url), "utf8"));
+  return readJson(`test/fixtures/kernels/${name}`);
 }
 
 /** Uploads a case file with classes numbered in first-seen order. */
-function uploadCase(core: Core, name: string) {
-  const { names, columns, labels } = readCase(name);
+async function uploadCase(core: Core, name: string) {
+  const { names, columns, labels } = await readCase(name);
   const classNames = [...new Set(labels)];
   const x = Matrix.upload(core, columns, labels.length);
   const y = LabelVector.upload(core, Int32Array.from(labels, (l) => classNames.indexOf(l)), classNames.length);
@@ -44,8 +43,8 @@ function maxDeviation(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe("GaussianNB", () => {
   it("matches scikit-learn on real flows", async () => {
     const core = await loadCore();
-    const dataset = readFixture("dataset.json");
-    const reference = readFixture("gaussian_nb.json");
+    const dataset = await readFixture("dataset.json");
+    const reference = await readFixture("gaussian_nb.json");
     const x = Matrix.upload(core, dataset.columns.map((c: number[]) => Float32Array.from(c)), dataset.rows);
     const y = LabelVector.upload(core, Int32Array.from(dataset.y), dataset.classNames.length);
     const model = new GaussianNB(core).fit(x, y);
@@ -66,7 +65,7 @@ describe("GaussianNB", () => {
 
   it("predicts the argmax with rows summing to 1", async () => {
     const core = await loadCore();
-    const dataset = readFixture("dataset.json");
+    const dataset = await readFixture("dataset.json");
     const k = dataset.classNames.length;
     const x = Matrix.upload(core, dataset.columns.map((c: number[]) => Float32Array.from(c)), dataset.rows);
     const y = LabelVector.upload(core, Int32Array.from(dataset.y), k);
@@ -85,7 +84,7 @@ describe("GaussianNB", () => {
 
   it("smooths zero variance within a class", async () => {
     const core = await loadCore();
-    const { classNames, x, y } = uploadCase(core, "gnb-zero-variance.csv");
+    const { classNames, x, y } = await uploadCase(core, "gnb-zero-variance.csv");
     const model = new GaussianNB(core).fit(x, y);
     expect(model.epsilon).toBeCloseTo(0.5230174979375, 10);
     expect(Array.from(model.predict(x))).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
@@ -108,7 +107,7 @@ describe("GaussianNB", () => {
 
   it("rejects zero variance without smoothing", async () => {
     const core = await loadCore();
-    const { names, classNames, x, y } = uploadCase(core, "gnb-zero-variance.csv");
+    const { names, classNames, x, y } = await uploadCase(core, "gnb-zero-variance.csv");
     // Total Fwd Packets (feature 1) varies in Syn, SYN Flag Count (feature 2) does not.
     expect(() => new GaussianNB(core, { varSmoothing: 0 }).fit(x, y)).toThrow(/feature 2: its variance in class 0 is 0 and varSmoothing is 0/);
     expect(() => new GaussianNB(core, { varSmoothing: 0 }).fit(x, y, { featureNames: names, classNames })).toThrow(
@@ -120,7 +119,7 @@ describe("GaussianNB", () => {
 
   it("trains on negative sentinels without NaN", async () => {
     const core = await loadCore();
-    const { x, y } = uploadCase(core, "negative-sentinels-ids2017.csv");
+    const { x, y } = await uploadCase(core, "negative-sentinels-ids2017.csv");
     const model = new GaussianNB(core).fit(x, y);
     expect(model.theta.every(Number.isFinite)).toBe(true);
     expect(model.variance.every((v) => v > 0)).toBe(true);
@@ -133,7 +132,7 @@ describe("GaussianNB", () => {
 
   it("gives the same model twice", async () => {
     const core = await loadCore();
-    const dataset = readFixture("dataset.json");
+    const dataset = await readFixture("dataset.json");
     const x = Matrix.upload(core, dataset.columns.map((c: number[]) => Float32Array.from(c)), dataset.rows);
     const y = LabelVector.upload(core, Int32Array.from(dataset.y), dataset.classNames.length);
     const first = new GaussianNB(core).fit(x, y);

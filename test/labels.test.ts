@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { fileURLToPath } from "node:url";
 import { applyLabels, classOf, countByClass, labelMapByName } from "../src/labels.ts";
 import { readCsv } from "../src/csv.ts";
 import { concatTables } from "../src/columns.ts";
-import { fileSource } from "../runtimes/node/files.ts";
+import { fileSource } from "./support/platform.ts";
 import type { FlowTable } from "../src/table.ts";
 
-const CASES = fileURLToPath(new URL("./data/cases/", import.meta.url));
+const CASES = "test/data/cases/";
 
 /** Builds a one-feature table whose rows come from `files`, each a file name and its raw labels. */
 function tableOfLabels(files: { file: string; labels: string[] }[]): FlowTable {

@@ -1,12 +1,11 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { LogisticRegression } from "../src/logistic_regression.ts";
 import { LabelVector, Matrix, type Core } from "../src/wasm.ts";
-import { loadCore } from "../runtimes/node/wasm.ts";
+import { loadCore, readJson, readText } from "./support/platform.ts";
 
 /** Reads a small numeric case CSV: trimmed header names, float32 feature columns, last column the label. */
-function readCase(name: string): { names: string[]; columns: Float32Array[]; labels: string[] } {
-  const lines = readFileSync(new URL(`./data/cases/${name}`, import.meta.url), "utf8").trim().split("\n");
+async function readCase(name: string): Promise<{ names: string[]; columns: Float32Array[]; labels: string[] }> {
+  const lines = (await readText(`test/data/cases/${name}`)).trim().split("\n");
   const header = lines[0].split(",").map((h) => h.trim());
   const rows = lines.slice(1).map((line) => line.split(","));
   const names = header.slice(0, -1);
@@ -15,11 +14,11 @@ function readCase(name: string): { names: string[]; columns: Float32Array[]; lab
 }
 
 function readFixture(name: string) {
-  return JSON.parse(readFileSync(new URL(`./fixtures/kernels/${name}`, import.meta.url), "utf8"));
+  return readJson(`test/fixtures/kernels/${name}`);
 }
 
-function uploadFixture(core: Core) {
-  const dataset = readFixture("dataset.json");
+async function uploadFixture(core: Core) {
+  const dataset = await readFixture("dataset.json");
   const x = Matrix.upload(core, dataset.columns.map((c: number[]) => Float32Array.from(c)), dataset.rows);
   const y = LabelVector.upload(core, Int32Array.from(dataset.y), dataset.classNames.length);
   return { x, y, k: dataset.classNames.length as number, rows: dataset.rows as number };
@@ -36,8 +35,8 @@ function argmaxRows(proba: Float64Array, k: number): Int32Array {
 describe("LogisticRegression", () => {
   it("matches scikit-learn on real flows", async () => {
     const core = await loadCore();
-    const { x, y } = uploadFixture(core);
-    const reference = readFixture("logistic.json");
+    const { x, y } = await uploadFixture(core);
+    const reference = await readFixture("logistic.json");
     const model = new LogisticRegression(core).fit(x, y);
     expect(model.converged).toBe(true);
     expect(model.diagnostics?.warnings).toEqual([]);
@@ -52,7 +51,7 @@ describe("LogisticRegression", () => {
 
   it("predicts the argmax with rows summing to 1", async () => {
     const core = await loadCore();
-    const { x, y, k, rows } = uploadFixture(core);
+    const { x, y, k, rows } = await uploadFixture(core);
     const model = new LogisticRegression(core).fit(x, y);
     const proba = model.predictProba(x);
     expect(Array.from(model.predict(x))).toEqual(Array.from(argmaxRows(proba, k)));
@@ -68,7 +67,7 @@ describe("LogisticRegression", () => {
 
   it("gives the same model twice", async () => {
     const core = await loadCore();
-    const { x, y } = uploadFixture(core);
+    const { x, y } = await uploadFixture(core);
     const first = new LogisticRegression(core).fit(x, y);
     const second = new LogisticRegression(core).fit(x, y);
     expect(second.nIter).toBe(first.nIter);
@@ -112,7 +111,7 @@ describe("LogisticRegression", () => {
 
   it("trains on negative sentinels without NaN", async () => {
     const core = await loadCore();
-    const { columns, labels } = readCase("negative-sentinels-ids2017.csv");
+    const { columns, labels } = await readCase("negative-sentinels-ids2017.csv");
     const x = Matrix.upload(core, columns, labels.length);
     const y = LabelVector.upload(core, Int32Array.from(labels, (l) => (l === "BENIGN" ? 0 : 1)), 2);
     const model = new LogisticRegression(core).fit(x, y);
@@ -127,7 +126,7 @@ describe("LogisticRegression", () => {
 
   it("reports a fit stopped by maxIter", async () => {
     const core = await loadCore();
-    const { x, y } = uploadFixture(core);
+    const { x, y } = await uploadFixture(core);
     const model = new LogisticRegression(core, { maxIter: 3 }).fit(x, y);
     expect(model.converged).toBe(false);
     expect(model.nIter).toBe(3);

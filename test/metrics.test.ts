@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { confusionMatrix, NO_PREDICTED_ROWS, NO_ROWS, NO_TRUE_ROWS, sideMetrics } from "../src/metrics.ts";
+import { readJson } from "./support/platform.ts";
 
 interface Averages {
   precision: number;
@@ -27,7 +27,7 @@ interface FixtureCase {
 }
 
 // Written by reference/metrics.py with scikit-learn 1.2.1.
-const fixture = JSON.parse(readFileSync(new URL("./fixtures/metrics.json", import.meta.url), "utf8")) as {
+const fixture = (await readJson("test/fixtures/metrics.json")) as {
   sklearn: string;
   cases: FixtureCase[];
 };

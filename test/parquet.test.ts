@@ -1,17 +1,12 @@
-import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readParquet, setParquetWasmLoader, type ParquetProgress } from "../src/parquet.ts";
 import { bytesSource } from "../src/source.ts";
-import { fileSource } from "../runtimes/node/files.ts";
+import { fileSource, PARQUET_WASM_PATH, readBytes, readText } from "./support/platform.ts";
+import { itExcept } from "./support/skip.ts";
 
-const MADE_HERE = fileURLToPath(new URL("data/parquet-made-here/", import.meta.url));
-const WRITTEN = fileURLToPath(new URL("data/parquet-wasm/", import.meta.url));
-const HEADS = fileURLToPath(new URL("data/heads/01-12/", import.meta.url));
-
-const wasmPath = createRequire(import.meta.url).resolve("parquet-wasm/esm/parquet_wasm_bg.wasm");
+const MADE_HERE = "test/data/parquet-made-here/";
+const WRITTEN = "test/data/parquet-wasm/";
+const HEADS = "test/data/heads/01-12/";
 
 /** Columns of the original CSV files that the release does not contain. */
 const REMOVED_COLUMNS = [
@@ -28,16 +23,21 @@ const REMOVED_COLUMNS = [
 ];
 
 /** Reads the first `rowLimit` rows of a CIC CSV head (no quoted fields) as trimmed strings. */
-function readCsvHead(name: string, rowLimit: number): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(HEADS + name, "utf8").split("\n").filter((line) => line.length > 0);
+async function readCsvHead(name: string, rowLimit: number): Promise<{ header: string[]; rows: string[][] }> {
+  const lines = (await readText(HEADS + name)).split("\n").filter((line) => line.length > 0);
   const header = lines[0].split(",").map((field) => field.trim());
   const rows = lines.slice(1, rowLimit + 1).map((line) => line.split(",").map((field) => field.trim()));
   return { header, rows };
 }
 
+const synHeader = (await readCsvHead("Syn.head.csv", 0)).header;
+
+/** Why Deno and Bun skip the default-URL test. */
+const FETCHES_FILES = "fetch reads file: URLs here, so parquet-wasm's default URL works";
+
 // Runs first, while parquet-wasm is not yet instantiated in this worker.
 describe("parquet-wasm initialisation", () => {
-  it("default URL fails in Node", async () => {
+  itExcept({ deno: FETCHES_FILES, bun: FETCHES_FILES })("default URL fails in Node", async () => {
     setParquetWasmLoader(undefined);
     const reading = readParquet(fileSource(WRITTEN + "types.parquet"));
     await expect(reading).rejects.toThrow(/^parquet: could not initialise parquet-wasm 0\.8\.0 from its default URL/);
@@ -45,14 +45,14 @@ describe("parquet-wasm initialisation", () => {
   });
 
   it("option with wasm bytes works", async () => {
-    const table = await readParquet(fileSource(WRITTEN + "types.parquet"), { parquetWasm: await readFile(wasmPath) });
+    const table = await readParquet(fileSource(WRITTEN + "types.parquet"), { parquetWasm: await readBytes(PARQUET_WASM_PATH) });
     expect(table.rowCount).toBe(4);
   });
 });
 
 describe("readParquet", () => {
   beforeAll(() => {
-    setParquetWasmLoader(() => readFile(wasmPath));
+    setParquetWasmLoader(() => readBytes(PARQUET_WASM_PATH));
   });
 
   const madeHere = [
@@ -64,7 +64,6 @@ describe("readParquet", () => {
     { file: "NTP-testing.parquet", rows: 7077, labels: { Benign: 5889, DrDoS_NTP: 1188 } },
     { file: "DNS-testing.parquet", rows: 2649, labels: { DrDoS_DNS: 2150, Benign: 499 } },
   ];
-  const synHeader = readCsvHead("Syn.head.csv", 0).header;
   const releaseFeatures = synHeader.filter((name) => !REMOVED_COLUMNS.includes(name) && name !== "Label");
 
   it.each(madeHere)("pyarrow file $file", async ({ file, rows, labels }) => {
@@ -94,7 +93,7 @@ describe("readParquet", () => {
   it.each(written)("parquet-wasm file $file equals its CSV", async ({ file, csv, rowGroups, labels }) => {
     const progress: ParquetProgress[] = [];
     const table = await readParquet(fileSource(WRITTEN + file), { onProgress: (step) => progress.push(step) });
-    const { header, rows } = readCsvHead(csv, 300);
+    const { header, rows } = await readCsvHead(csv, 300);
 
     expect(table.rowCount).toBe(300);
     expect(table.featureNames).toEqual(releaseFeatures);
@@ -165,7 +164,7 @@ describe("readParquet", () => {
   });
 
   it("in-memory source", async () => {
-    const bytes = readFileSync(MADE_HERE + "Syn-testing.parquet");
+    const bytes = await readBytes(MADE_HERE + "Syn-testing.parquet");
     const table = await readParquet(bytesSource("Syn-testing.parquet", bytes));
     expect(table.featureNames.length).toBe(77);
     expect(table.sources[0].rawLabels).toEqual(new Map([["Syn", 3300], ["Benign", 1]]));
@@ -212,7 +211,7 @@ describe("readParquet", () => {
   });
 
   it("damaged row group is rejected", async () => {
-    const bytes = new Uint8Array(readFileSync(WRITTEN + "Syn-head.parquet"));
+    const bytes = new Uint8Array(await readBytes(WRITTEN + "Syn-head.parquet"));
     bytes.fill(0xff, 100, 4000);
     const reading = readParquet(bytesSource("damaged.parquet", bytes));
     await expect(reading).rejects.toThrow(SyntaxError);
@@ -220,7 +219,7 @@ describe("readParquet", () => {
   });
 
   it("truncated parquet is rejected", async () => {
-    const bytes = readFileSync(WRITTEN + "Syn-head.parquet");
+    const bytes = await readBytes(WRITTEN + "Syn-head.parquet");
     const reading = readParquet(bytesSource("cut.parquet", bytes.subarray(0, bytes.length - 100)));
     await expect(reading).rejects.toThrow(SyntaxError);
   });

@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { fileURLToPath } from "node:url";
 import { stratifiedSplit } from "../src/split.ts";
 import { Random } from "../src/random.ts";
 import { applyLabels, labelMapByName } from "../src/labels.ts";
 import { countRowsInOther, dropDuplicates } from "../src/dedupe.ts";
 import { applyNonFinitePolicy } from "../src/clean.ts";
 import { readCsv } from "../src/csv.ts";
-import { fileSource } from "../runtimes/node/files.ts";
+import { fileSource } from "./support/platform.ts";
 
-const CASES = fileURLToPath(new URL("./data/cases/", import.meta.url));
+const CASES = "test/data/cases/";
 
 function allRows(count: number): Uint32Array {
   return Uint32Array.from({ length: count }, (_, i) => i);

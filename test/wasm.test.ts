@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Matrix } from "../src/wasm.ts";
-import { loadCore } from "../runtimes/node/wasm.ts";
+import { loadCore } from "./support/platform.ts";
 
 describe("wasm core", () => {
   it("uploads a column-major matrix", async () => {

@@ -1,14 +1,12 @@
 // Loads the real CIC-DDoS2019 heads the way reference/trees.py does, and
 // uploads even rows (training) and odd rows (prediction) to the core.
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { applyNonFinitePolicy } from "../../src/clean.ts";
 import { concatTables } from "../../src/columns.ts";
 import { readCsv } from "../../src/csv.ts";
 import { applyLabels, labelMapByName } from "../../src/labels.ts";
 import { LabelVector, Matrix, type Core } from "../../src/wasm.ts";
 import { gatherMatrix } from "../../src/train.ts";
-import { fileSource } from "../../runtimes/node/files.ts";
+import { fileSource, listDir } from "./platform.ts";
 
 export const HEADS_DIR = "test/data/heads/01-12";
 
@@ -24,9 +22,9 @@ export interface HeadsData {
 
 /** Reads every head, drops rows with non-finite features, numbers classes in sorted order of raw labels. */
 export async function loadHeads(core: Core): Promise<HeadsData> {
-  const files = readdirSync(HEADS_DIR).filter((f) => f.endsWith(".head.csv")).sort();
+  const files = (await listDir(HEADS_DIR)).filter((f) => f.endsWith(".head.csv")).sort();
   const tables = [];
-  for (const file of files) tables.push(await readCsv(fileSource(join(HEADS_DIR, file))));
+  for (const file of files) tables.push(await readCsv(fileSource(`${HEADS_DIR}/${file}`)));
   const table = concatTables(tables);
   const labels = applyLabels(table, labelMapByName("identity"));
   const finite = applyNonFinitePolicy(table, labels.rows, "drop");
