@@ -84,7 +84,7 @@ export function checkSplitter(estimator: string, value: unknown): Splitter | "au
   throw new RangeError(`model: ${estimator} option splitter must be "exact", "histogram" or "auto", got ${JSON.stringify(value)}`);
 }
 
-/** How a tree finds its splits: sorting every node's values, or histograms of binned values. */
+/** Split-finding algorithm of a tree: sorting every node's values, or histograms of binned values. */
 export type Splitter = "exact" | "histogram";
 
 /** Training rows above which "auto" chooses the histogram splitter. */

@@ -14,7 +14,7 @@
 import { exportTree, type TreeStructure } from "./decision_tree.ts";
 import type { Core } from "./wasm.ts";
 
-/** The messaging side of one worker, as the pool sees it. */
+/** The messaging side of one worker, as the pool uses it. */
 export interface WorkerPort {
   postMessage(message: unknown, transfer?: Transferable[]): void;
   onMessage(handler: (message: unknown) => void): void;
@@ -70,8 +70,8 @@ export class ForestPool {
    * post a WebAssembly.Module to a worker.
    *
    * @example
-   * const pool = new ForestPool(nodeWorkerFactory, 2, module);
-   * new RandomForestClassifier(core, { pool }).fit(x, y) // use fitAsync with a pool
+   * const pool = new ForestPool(workerFactory, 2, module);
+   * await new RandomForestClassifier(core, { trees: 100 }).fitAsync(x, y, pool);
    */
   constructor(factory: WorkerFactory, size: number, module: WebAssembly.Module | Uint8Array) {
     if (!Number.isInteger(size) || size < 1) {
@@ -130,7 +130,7 @@ function writeInto(core: Core, array: Float32Array | Uint8Array | Float64Array |
 }
 
 /**
- * Runs in a worker: answers "fit" messages by instantiating the core from
+ * Runs in a worker: handles "fit" messages by instantiating the core from
  * the module sent, copying the job's data in once and fitting each seed's
  * tree. `createCore` is `Core.create`, passed in so this file needs no
  * runtime-specific import.
