@@ -483,18 +483,43 @@ export function treeDepth(handle: i32): i32 {
  */
 export function treeProbaInto(tree: Tree, x: usize, rows: i32, out: usize, accumulate: bool): void {
   const k = tree.classCount;
-  for (let i = 0; i < rows; i++) {
-    const leaf = leafOf(tree, x, rows, i);
+  const nodes = tree.nodeCount;
+  // Leaf class fractions, computed once per call instead of once per row.
+  const fractions = heap.alloc(<usize>(nodes * k) << 3);
+  for (let node = 0; node < nodes; node++) {
     let total: f64 = 0;
-    for (let c = 0; c < k; c++) total += tree.value[leaf * k + c];
+    for (let c = 0; c < k; c++) total += unchecked(tree.value[node * k + c]);
     if (total == 0) total = 1;
-    const base = out + ((<usize>i * <usize>k) << 3);
-    for (let c = 0; c < k; c++) {
-      const p = tree.value[leaf * k + c] / total;
-      const at = base + (<usize>c << 3);
-      store<f64>(at, accumulate ? load<f64>(at) + p : p);
+    for (let c = 0; c < k; c++) store<f64>(fractions + (<usize>(node * k + c) << 3), unchecked(tree.value[node * k + c]) / total);
+  }
+  // Raw pointers to the node arrays: the walk below then costs three loads per level.
+  const feature = tree.feature.dataStart;
+  const threshold = tree.threshold.dataStart;
+  const left = tree.left.dataStart;
+  const right = tree.right.dataStart;
+  const stride = <usize>rows << 2;
+  for (let i = 0; i < rows; i++) {
+    const rowBase = x + (<usize>i << 2);
+    let node = 0;
+    let next = load<i32>(left);
+    while (next != LEAF) {
+      const at = <usize>node;
+      const value = <f64>load<f32>(rowBase + <usize>load<i32>(feature + (at << 2)) * stride);
+      node = value <= load<f64>(threshold + (at << 3)) ? next : load<i32>(right + (at << 2));
+      next = load<i32>(left + (<usize>node << 2));
+    }
+    const source = fractions + (<usize>(node * k) << 3);
+    const target = out + ((<usize>i * <usize>k) << 3);
+    if (accumulate) {
+      for (let c = 0; c < k; c++) {
+        const at = target + (<usize>c << 3);
+        store<f64>(at, load<f64>(at) + load<f64>(source + (<usize>c << 3)));
+      }
+    } else {
+      memory.copy(target, source, <usize>k << 3);
     }
   }
+  heap.free(fractions);
 }
 
 export function treePredictProba(handle: i32, x: usize, rows: i32, out: usize): void {
