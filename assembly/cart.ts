@@ -132,7 +132,7 @@ class Builder {
   }
 
   @inline weightOf(row: i32): f64 {
-    return this.weights == 0 ? 1.0 : load<f64>(this.weights + (<usize>row << 3));
+    return this.weights == 0 ? 1.0 : <f64>load<u32>(this.weights + (<usize>row << 2));
   }
 
   @inline classOf(row: i32): i32 {
@@ -398,7 +398,7 @@ export function splitterSeedFor(seed: u32): u32 {
 
 /**
  * Fits one tree on column-major float32 `x` (rows × featureCount) and int32
- * classes `y`; `weights` is 0 or a pointer to one float64 weight per row.
+ * classes `y`; `weights` is 0 or a pointer to one u32 weight per row (whole numbers, such as bootstrap counts).
  * `maxDepth` <= 0 means unlimited. Returns the tree's handle.
  */
 export function treeFit(
@@ -414,19 +414,10 @@ export function treeFit(
   minSamplesLeaf: i32,
   seed: u32,
 ): i32 {
-  const builder = new Builder(
-    x,
-    rows,
-    featureCount,
-    y,
-    classCount,
-    weights,
-    maxFeatures,
-    maxDepth <= 0 ? i32.MAX_VALUE : maxDepth,
-    minSamplesSplit,
-    minSamplesLeaf,
+  const tree = treeFitWithState(
+    x, rows, featureCount, y, classCount, weights, maxFeatures, maxDepth, minSamplesSplit, minSamplesLeaf, splitterSeedFor(seed),
   );
-  return registerTree(buildTree(builder, splitterSeedFor(seed)));
+  return registerTree(tree);
 }
 
 /** Fits a tree with a splitter state given directly (used by the forest). */

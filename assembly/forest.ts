@@ -5,6 +5,7 @@
 // RandomState(treeSeed).randint(0, RAND_R_MAX). Every tree depends only on
 // its own seed, so trees can be fitted in any order or on any worker.
 
+import { bootstrapCounts } from "./util/bootstrap";
 import { MersenneTwister } from "./util/mt19937";
 import { Tree, getTree, registerTree, splitterSeedFor, treeFitWithState, treeImportancesInto, treeProbaInto } from "./cart";
 
@@ -34,17 +35,7 @@ export function forestTreeFit(
   minSamplesLeaf: i32,
   treeSeed: u32,
 ): i32 {
-  let weights: usize = 0;
-  if (bootstrap) {
-    weights = heap.alloc(<usize>rows << 3);
-    memory.fill(weights, 0, <usize>rows << 3);
-    const generator = new MersenneTwister(treeSeed);
-    const range = <u32>(rows - 1);
-    for (let i = 0; i < rows; i++) {
-      const at = weights + (<usize>generator.boundedU32(range) << 3);
-      store<f64>(at, load<f64>(at) + 1.0);
-    }
-  }
+  const weights: usize = bootstrap ? bootstrapCounts(rows, treeSeed) : 0;
   const tree = treeFitWithState(
     x,
     rows,

@@ -13,7 +13,7 @@
 // exact builder's, so prediction, importances and export are shared.
 
 import { Tree, registerTree } from "./cart";
-import { MersenneTwister } from "./util/mt19937";
+import { bootstrapCounts } from "./util/bootstrap";
 
 const EPSILON: f64 = 2.220446049250313e-16;
 const LEAF: i32 = -1;
@@ -442,17 +442,7 @@ export function histForestTreeFit(
   minSamplesLeaf: i32,
   treeSeed: u32,
 ): i32 {
-  let weights: usize = 0;
-  if (bootstrap) {
-    weights = heap.alloc(<usize>rows << 2);
-    memory.fill(weights, 0, <usize>rows << 2);
-    const generator = new MersenneTwister(treeSeed);
-    const range = <u32>(rows - 1);
-    for (let i = 0; i < rows; i++) {
-      const at = weights + (<usize>generator.boundedU32(range) << 2);
-      store<u32>(at, load<u32>(at) + 1);
-    }
-  }
+  const weights: usize = bootstrap ? bootstrapCounts(rows, treeSeed) : 0;
   const handle = histTreeFit(
     codes, rows, featureCount, edges, edgeCounts, maxBins, y, classCount, weights,
     maxFeatures, maxDepth, minSamplesSplit, minSamplesLeaf, treeSeed ^ 0x9e3779b9,
