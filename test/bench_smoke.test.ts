@@ -1,0 +1,83 @@
+// Runs the benchmark end to end at 3,000 rows, 1 run and 3 trees, writing
+// everything to a temporary folder. It checks that every step completes and
+// that the results page is written; it never checks a time.
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROWS = 3000;
+const LABEL = "bench [timing-only grown data]";
+
+let work: string;
+let resultsPath: string;
+let run: SpawnSyncReturns<string>;
+let page: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "flowguard-bench-"));
+  resultsPath = join(work, "RESULTS.md");
+  const args = ["bench/run.mjs", "--rows", String(ROWS), "--runs", "1", "--trees", "3", "--work", work, "--out", resultsPath];
+  run = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 180_000 });
+  page = existsSync(resultsPath) ? readFileSync(resultsPath, "utf8") : "";
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("benchmark smoke run", () => {
+  it("exits with status 0", () => {
+    expect(run.error).toBeUndefined();
+    expect(run.status, run.stderr).toBe(0);
+  });
+
+  it("writes the results page to --out", () => {
+    expect(existsSync(resultsPath)).toBe(true);
+    expect(page).toContain("**Timing-only grown data.**");
+    expect(page).toContain(`## Times at ${ROWS.toLocaleString("en-US")} rows (median of 1 run, timing-only grown data)`);
+  });
+
+  it("writes the grown file and its README", () => {
+    const csv = join(work, `grown-${ROWS}-timing-only.csv`);
+    expect(existsSync(csv)).toBe(true);
+    expect(readFileSync(csv, "utf8").trimEnd().split("\n")).toHaveLength(ROWS + 1);
+    expect(readFileSync(join(work, `grown-${ROWS}-timing-only.README.txt`), "utf8")).toContain("TIMING-ONLY GROWN DATA");
+  });
+
+  it.each([
+    ["read the CSV", "flowguard readCsv"],
+    ["load + clean + dedupe", "flowguard readCsv + labels + non-finite + dropDuplicates"],
+    ["correlation matrix", "flowguard correlationMatrix"],
+    ["Gaussian NB fit", "flowguard GaussianNB"],
+    ["decision tree fit", "flowguard DecisionTreeClassifier (exact)"],
+    ["decision tree fit", "flowguard DecisionTreeClassifier (histogram)"],
+    ["random forest fit", "flowguard RandomForestClassifier (histogram, 2 worker threads)"],
+    ["random forest predict, all rows", "flowguard RandomForestClassifier.predict (1 thread)"],
+    ["logistic regression fit", "flowguard LogisticRegression"],
+  ])("times %s with %s", (step, tool) => {
+    expect(page).toContain(`| ${step} | ${tool} |`);
+  });
+
+  it("times scikit-learn or says why it skipped Python", () => {
+    const timed = page.includes("| random forest fit | scikit-learn RandomForestClassifier (n_jobs=2) |");
+    const skipped = run.stdout.includes("skipping every Python reference");
+    expect(timed || skipped).toBe(true);
+  });
+
+  it.each([
+    ["mljs-dt", "decision tree fit, ml.js subset"],
+    ["mljs-rf", "random forest fit, ml.js subset"],
+  ])("reports %s as timed or skipped", (step, title) => {
+    const timed = page.includes(`| ${title} |`);
+    const skipped = page.includes(`- flowguard ${step}: skipped`);
+    expect(timed || skipped).toBe(true);
+  });
+
+  it("labels every printed line as timing-only", () => {
+    const lines = `${run.stdout}${run.stderr}`.split("\n").filter((line) => line.trim() !== "");
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line.startsWith(LABEL), line).toBe(true);
+  });
+});
