@@ -8,7 +8,7 @@
  * the header is the sample's header byte for byte, so the file has the
  * layout of a CICFlowMeter file.
  *
- * The rows are not real traffic, and accuracy measured on them tells
+ * The rows are not real traffic, and accuracy measured on them shows
  * nothing about detection quality. The file name therefore carries
  * "timing-only", and a README file beside it states it.
  */

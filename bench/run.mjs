@@ -265,7 +265,12 @@ function finishProcess(group, name, outcome, rows, options) {
     group,
     name,
     ...(skipped ? { skipped } : {}),
-    entries: entries.map((entry) => ({ ...entry, peakRssBytes, ...(wasmBytes !== undefined ? { wasmBytes } : {}) })),
+    // The WebAssembly memory is flowguard's, so only flowguard's entries of a Node process get it.
+    entries: entries.map((entry) => ({
+      ...entry,
+      peakRssBytes,
+      ...(wasmBytes !== undefined && entry.tool.startsWith("flowguard") ? { wasmBytes } : {}),
+    })),
   };
 }
 
