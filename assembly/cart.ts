@@ -46,6 +46,18 @@ export class Tree {
   get nodeCount(): i32 {
     return this.feature.length;
   }
+
+  /** Replaces every node array with a copy of its exact length; pushing during the build leaves up to half unused. */
+  compact(): void {
+    this.feature = this.feature.slice();
+    this.threshold = this.threshold.slice();
+    this.left = this.left.slice();
+    this.right = this.right.slice();
+    this.impurity = this.impurity.slice();
+    this.nodeSamples = this.nodeSamples.slice();
+    this.weightedNodeSamples = this.weightedNodeSamples.slice();
+    this.value = this.value.slice();
+  }
 }
 
 // Fitted trees stay reachable from this table until `treeFree`, so the
@@ -388,6 +400,7 @@ export function buildTree(builder: Builder, splitterSeed: u32): Tree {
     stackImpurity.push(builder.bestImpurityLeft);
     stackConstants.push(constants);
   }
+  tree.compact();
   return tree;
 }
 
@@ -626,16 +639,23 @@ export function treeImport(
   value: usize,
 ): i32 {
   const tree = new Tree(classCount, featureCount);
-  for (let i = 0; i < nodeCount; i++) {
-    tree.feature.push(load<i32>(feature + (<usize>i << 2)));
-    tree.threshold.push(load<f64>(threshold + (<usize>i << 3)));
-    tree.left.push(load<i32>(left + (<usize>i << 2)));
-    tree.right.push(load<i32>(right + (<usize>i << 2)));
-    tree.impurity.push(load<f64>(impurity + (<usize>i << 3)));
-    tree.nodeSamples.push(load<i32>(nodeSamples + (<usize>i << 2)));
-    tree.weightedNodeSamples.push(load<f64>(weightedNodeSamples + (<usize>i << 3)));
-  }
-  for (let i = 0; i < nodeCount * classCount; i++) tree.value.push(load<f64>(value + (<usize>i << 3)));
+  // Arrays of the exact length (pushing would leave up to half of each unused).
+  tree.feature = new Array<i32>(nodeCount);
+  tree.threshold = new Array<f64>(nodeCount);
+  tree.left = new Array<i32>(nodeCount);
+  tree.right = new Array<i32>(nodeCount);
+  tree.impurity = new Array<f64>(nodeCount);
+  tree.nodeSamples = new Array<i32>(nodeCount);
+  tree.weightedNodeSamples = new Array<f64>(nodeCount);
+  tree.value = new Array<f64>(nodeCount * classCount);
+  memory.copy(tree.feature.dataStart, feature, <usize>nodeCount << 2);
+  memory.copy(tree.threshold.dataStart, threshold, <usize>nodeCount << 3);
+  memory.copy(tree.left.dataStart, left, <usize>nodeCount << 2);
+  memory.copy(tree.right.dataStart, right, <usize>nodeCount << 2);
+  memory.copy(tree.impurity.dataStart, impurity, <usize>nodeCount << 3);
+  memory.copy(tree.nodeSamples.dataStart, nodeSamples, <usize>nodeCount << 2);
+  memory.copy(tree.weightedNodeSamples.dataStart, weightedNodeSamples, <usize>nodeCount << 3);
+  memory.copy(tree.value.dataStart, value, <usize>(nodeCount * classCount) << 3);
   tree.depth = depth;
   return registerTree(tree);
 }

@@ -374,6 +374,7 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
     stackIsLeft.push(true);
     stackImpurity.push(builder.bestImpurityLeft);
   }
+  tree.compact();
   return tree;
 }
 
