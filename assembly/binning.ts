@@ -26,7 +26,7 @@ import { sortKeys } from "./util/sort";
 /**
  * Computes the edges of feature column `column` (`rows` float32 values) into
  * `edges` (float64, at most maxBins - 1 values) and returns how many there
- * are. `sampleRows` bounds the rows looked at; `scratch` holds at least
+ * are. `sampleRows` bounds the rows looked at; `scratch` has room for at least
  * min(rows, sampleRows) u64 values.
  */
 export function binEdges(column: usize, rows: i32, maxBins: i32, sampleRows: i32, scratch: usize, edges: usize): i32 {

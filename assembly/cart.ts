@@ -61,7 +61,7 @@ export class Tree {
 }
 
 // Fitted trees stay reachable from this table until `treeFree`, so the
-// garbage collector keeps them; the TypeScript side holds the index.
+// garbage collector keeps them. The TypeScript side keeps the index.
 const registry = new Array<Tree | null>();
 
 export function registerTree(tree: Tree): i32 {
@@ -483,7 +483,7 @@ export function treeDepth(handle: i32): i32 {
 /**
  * Writes class probabilities (leaf class weights divided by their sum) for
  * each row into `out` (rows × classCount float64). With `accumulate`, adds
- * them to what `out` holds instead.
+ * them to the values already in `out` instead.
  */
 export function treeProbaInto(tree: Tree, x: usize, rows: i32, out: usize, accumulate: bool): void {
   const k = tree.classCount;
@@ -496,12 +496,14 @@ export function treeProbaInto(tree: Tree, x: usize, rows: i32, out: usize, accum
     if (total == 0) total = 1;
     for (let c = 0; c < k; c++) store<f64>(fractions + (<usize>(node * k + c) << 3), unchecked(tree.value[node * k + c]) / total);
   }
+
   // Raw pointers to the node arrays: the walk below then costs three loads per level.
   const feature = tree.feature.dataStart;
   const threshold = tree.threshold.dataStart;
   const left = tree.left.dataStart;
   const right = tree.right.dataStart;
   const stride = <usize>rows << 2;
+
   for (let i = 0; i < rows; i++) {
     const rowBase = x + (<usize>i << 2);
     let node = 0;
@@ -512,6 +514,7 @@ export function treeProbaInto(tree: Tree, x: usize, rows: i32, out: usize, accum
       node = value <= load<f64>(threshold + (at << 3)) ? next : load<i32>(right + (at << 2));
       next = load<i32>(left + (<usize>node << 2));
     }
+
     const source = fractions + (<usize>(node * k) << 3);
     const target = out + ((<usize>i * <usize>k) << 3);
     if (accumulate) {
@@ -523,6 +526,7 @@ export function treeProbaInto(tree: Tree, x: usize, rows: i32, out: usize, accum
       memory.copy(target, source, <usize>k << 3);
     }
   }
+
   heap.free(fractions);
 }
 

@@ -333,7 +333,11 @@ export async function writeFilesWholeWith(
   }
 }
 
-/** Prints progress to stderr: each new message once, then updates of the same message at most once a second. */
+/**
+ * Prints progress to stderr: every new message once, except that updates
+ * within one "fit" step (whose message counts trees) and repeats of a
+ * message are printed at most once a second.
+ */
 function progressPrinter(stderr: TextWriter, quiet: boolean): (event: ProgressEvent) => void {
   const start = performance.now();
   let lastMessage = "";

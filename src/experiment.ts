@@ -1,7 +1,7 @@
 /**
  * The experiment: the study's pipeline from files to report. Load each
  * side, map labels and keep the recipe's classes, apply the non-finite
- * policy, remove duplicates, split (when the recipe asks), drop constant
+ * policy, remove duplicates, split (when the recipe requests it), drop constant
  * and correlated features using the training side only, train each model
  * in the WebAssembly core and measure it on both sides.
  */
@@ -32,7 +32,7 @@ export interface ProgressEvent {
   fraction?: number;
 }
 
-/** What the experiment needs from its runtime and caller. */
+/** Runtime services and caller choices that an experiment needs. */
 export interface ExperimentOptions {
   core: Core;
   /** Opens a file named in the recipe. */
@@ -126,6 +126,8 @@ function cleanSide(table: FlowTable, recipe: ResolvedRecipe): CleanSide {
   const steps: RowStep[] = [step("loaded", loadedCounts(table, map))];
   steps.push(step("label map and class filter", { ...labels.counts }, { "class not kept": labels.removed }));
 
+  // NOTE: "impute" takes its fill values from all rows of the side, so with a
+  // split recipe they include the rows later held out for testing.
   const finite = applyNonFinitePolicy(table, labels.rows, recipe.nonFinite);
   const afterFinite = countByClass(labels.classIndex, labels.classNames, finite.rows);
   steps.push(step("non-finite values", afterFinite, { [`non-finite feature (${recipe.nonFinite})`]: finite.removed }));
@@ -152,8 +154,8 @@ function cleanSide(table: FlowTable, recipe: ResolvedRecipe): CleanSide {
 
 /**
  * Throws when a side has nothing to learn from or measure: no rows at all,
- * or (training side) fewer than two classes with rows. The message says
- * which classes the recipe asked for and which the files hold.
+ * or (training side) fewer than two classes with rows. The message names
+ * the classes the recipe requested and the classes the files contain.
  */
 function checkSide(side: CleanSide, recipe: ResolvedRecipe, name: "training" | "test"): void {
   const counts = side.steps.at(-1)!.counts;
@@ -164,7 +166,7 @@ function checkSide(side: CleanSide, recipe: ResolvedRecipe, name: "training" | "
   const files = name === "training" ? recipe.trainFiles : recipe.testFiles;
   throw new RangeError(
     `recipe: the ${name} side has rows of ${present.length === 0 ? "no class" : `only ${present.join(", ")}`} after cleaning ` +
-      `(classes asked for: ${recipe.classes.join(", ")}; classes in ${files.length === 1 ? files[0] : `its ${files.length} files`} ` +
+      `(classes requested: ${recipe.classes.join(", ")}; classes in ${files.length === 1 ? files[0] : `its ${files.length} files`} ` +
       `under the "${typeof recipe.labels === "string" ? recipe.labels : "custom"}" label map: ${found.join(", ") || "none, the files have no rows"}); ` +
       `check the recipe's "classes" (names are case-sensitive) and its files`,
   );

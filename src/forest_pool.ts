@@ -1,7 +1,7 @@
 /**
  * Fits random forest trees on several workers. Each worker instantiates its
  * own copy of the WebAssembly core, receives the training data once per fit
- * and builds the trees whose seeds it is given; the trees come back as node
+ * and builds the trees whose seeds it is given. The trees come back as node
  * arrays and are rebuilt in the caller's core, in tree order. Every tree
  * depends only on its own seed, so the forest is the same for any number of
  * workers.

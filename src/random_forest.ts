@@ -5,7 +5,7 @@
  *
  * Notes: tree t's randomness comes only from its own seed, the t-th draw of
  * numpy's RandomState(seed).randint(2^31 - 1), exactly as scikit-learn
- * derives it; with the same float32 data, class indices and seed the forest
+ * derives it. With the same float32 data, class indices and seed the forest
  * equals scikit-learn's tree for tree. Probabilities are summed in tree
  * order and divided by the tree count, and predict takes the first class of
  * largest probability. Importances are the mean of the trees' normalised
@@ -27,7 +27,7 @@ export interface RandomForestOptions {
   maxDepth?: number | null;
   minSamplesSplit?: number;
   minSamplesLeaf?: number;
-  /** Whether each tree sees a bootstrap sample (1) or all rows (0); default 1. */
+  /** Whether each tree trains on a bootstrap sample (1) or on all rows (0); default 1. */
   bootstrap?: number;
   /** Seed of the whole forest, like scikit-learn's random_state; default 0. */
   seed?: number;

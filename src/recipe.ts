@@ -23,9 +23,9 @@ export interface Recipe {
   labels?: "study" | "identity" | Record<string, string>;
   /** Seed of the split and of the models; default 0. */
   seed?: number;
-  /** What to do with rows holding NaN or infinite features; default "drop". */
+  /** Policy for rows with NaN or infinite features; default "drop". */
   nonFinite?: NonFinitePolicy;
-  /** What to do with rows of equal features but different classes; default "keep". */
+  /** Policy for rows with equal features but different classes; default "keep". */
   conflicts?: ConflictPolicy;
   /** Absolute Pearson r above which a later feature is dropped; default 0.97. */
   correlationThreshold?: number;
@@ -46,7 +46,7 @@ export interface ResolvedRecipe {
   correlationThreshold: number;
 }
 
-/** What recipe resolution needs from the runtime: listing a folder and joining paths. */
+/** Folder access that recipe resolution needs from the runtime: listing a folder and joining paths. */
 export interface RecipeFileSystem {
   /** Returns the names of the entries of `dir`, or null when it does not exist. */
   list(dir: string): Promise<string[] | null>;

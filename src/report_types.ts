@@ -1,5 +1,5 @@
 /**
- * The shape of an experiment's results: what `report.json` holds and what the
+ * The shape of an experiment's results: the content of `report.json` and what the
  * report renderers (report.ts) turn into Markdown and terminal tables.
  */
 import type { ModelKind } from "./model.ts";
@@ -18,7 +18,7 @@ export interface RowStep {
   removed?: Record<string, number>;
 }
 
-/** Per-class figures; a value that is undefined (0/0) is null, and `undefined` says why. */
+/** Per-class figures; a value that is undefined (0/0) is null, and `undefined` gives the reason. */
 export interface ClassMetrics {
   precision: number | null;
   recall: number | null;

@@ -37,7 +37,7 @@ export interface SplitResult {
  * `together` maps rows that must land on the same side (label conflicts:
  * equal features, different classes) to a group id. Each group follows the
  * side drawn for its lowest row, so no test row has a feature vector equal
- * to a training row's; per-class counts in `perClass` are taken after this.
+ * to a training row's. Per-class counts in `perClass` are taken after this.
  *
  * The same rows, classes, fraction and seed give the same split in every
  * runtime. The result does not match scikit-learn's `train_test_split`,

@@ -117,7 +117,7 @@ describe("cli runs", () => {
   });
 
   it("runs study-ds1 on the CSV folder layout", async () => {
-    // Layout check only: the 03-11 folder holds copies of 01-12 heads, whose
+    // Layout check only: the 03-11 folder contains copies of 01-12 heads, whose
     // DrDoS_* labels the study's map turns into the same classes.
     const dir = tempDir();
     makeDir(join(dir, "03-11"));

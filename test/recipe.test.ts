@@ -9,7 +9,7 @@ import {
   type RecipeFileSystem,
 } from "../src/recipe.ts";
 
-/** An in-memory folder tree: folder path → entry names. */
+/** Returns an in-memory folder tree that maps each folder path to its entry names. */
 function fakeFileSystem(folders: Record<string, string[]>): RecipeFileSystem {
   return {
     list: async (dir) => folders[dir] ?? null,
