@@ -11,15 +11,16 @@
 // a/2 + b/2 of the two distinct values around it, like scikit-learn's
 // thresholds, and a value goes to bin b when edge[b - 1] < value <= edge[b].
 
+import { transposeRows } from "./util/column";
 import { sortKeys } from "./util/sort";
 
 /** Maps float bits to unsigned integers that sort in numeric order. */
-@inline function orderedBits(value: f32): u32 {
+@inline export function orderedBits(value: f32): u32 {
   const bits = reinterpret<u32>(value);
   return bits & 0x80000000 ? ~bits : bits | 0x80000000;
 }
 
-@inline function fromOrdered(ordered: u32): f32 {
+@inline export function fromOrdered(ordered: u32): f32 {
   return reinterpret<f32>(ordered & 0x80000000 ? ordered & 0x7fffffff : ~ordered);
 }
 
@@ -86,14 +87,14 @@ export function binEdges(column: usize, rows: i32, maxBins: i32, sampleRows: i32
 }
 
 /** scikit-learn's threshold between two neighbouring values: a/2 + b/2, or a when that rounds up to b. */
-@inline function midpoint(a: f64, b: f64): f64 {
+@inline export function midpoint(a: f64, b: f64): f64 {
   const m = a / 2.0 + b / 2.0;
   return m == b || m == Infinity || m == -Infinity ? a : m;
 }
 
 /**
  * Writes the bin code of every value of `column` into `codes` (u8,
- * row-major with `stride` bytes per row): the number of edges below the
+ * `stride` bytes apart): the number of edges below the
  * value, so a value equal to an edge goes to the lower bin.
  */
 export function binEncode(column: usize, rows: i32, edges: usize, edgeCount: i32, codes: usize, stride: i32): void {
@@ -109,4 +110,9 @@ export function binEncode(column: usize, rows: i32, edges: usize, edgeCount: i32
     }
     store<u8>(codes + <usize>row * <usize>stride, <u8>low);
   }
+}
+
+/** Copies column-major float32 `x` (rows × cols) into row-major `out` (`out[row * cols + col]`). */
+export function transposeF32(x: usize, rows: i32, cols: i32, out: usize): void {
+  transposeRows(x, rows, cols, 0, rows, out);
 }

@@ -21,6 +21,7 @@
 // a result.
 
 import { MersenneTwister, RAND_R_MAX, randInt } from "./util/mt19937";
+import { transposeRows } from "./util/column";
 import { sortKeys } from "./util/sort";
 
 /** Values closer than this (in float32) are treated as equal when placing splits. */
@@ -41,7 +42,60 @@ export class Tree {
   /** Weighted class counts, `nodeCount * classCount` values. */
   value: Array<f64> = [];
   depth: i32 = 0;
+  /**
+   * The prediction form, made at the first prediction and kept until
+   * `treeFree`: split nodes packed 16 bytes each (feature, float32
+   * threshold, left, right; a leaf child is ~leafIndex) and the leaves'
+   * class fractions (leafCount × classCount float64). 0 until made.
+   */
+  packed: usize = 0;
+  leafFractions: usize = 0;
+  /** Reference of the root in `packed`: 0, or ~0 when the root is a leaf. */
+  root: i32 = 0;
   constructor(public classCount: i32, public featureCount: i32) {}
+
+  /** Makes the prediction form once. */
+  prepare(): void {
+    if (this.packed != 0) return;
+    const nodes = this.nodeCount;
+    const k = this.classCount;
+    // Number split nodes and leaves separately, each in node order.
+    const index = heap.alloc(<usize>(nodes > 0 ? nodes : 1) << 2);
+    let splits = 0;
+    let leaves = 0;
+    for (let node = 0; node < nodes; node++) {
+      store<i32>(index + (<usize>node << 2), unchecked(this.left[node]) == LEAF ? ~leaves++ : splits++);
+    }
+    this.packed = heap.alloc(<usize>(splits > 0 ? splits : 1) << 4);
+    this.leafFractions = heap.alloc(<usize>(leaves * k) << 3);
+    for (let node = 0; node < nodes; node++) {
+      const ref = load<i32>(index + (<usize>node << 2));
+      if (ref < 0) {
+        let total: f64 = 0;
+        for (let c = 0; c < k; c++) total += unchecked(this.value[node * k + c]);
+        if (total == 0) total = 1;
+        const target = this.leafFractions + (<usize>(~ref * k) << 3);
+        for (let c = 0; c < k; c++) store<f64>(target + (<usize>c << 3), unchecked(this.value[node * k + c]) / total);
+        continue;
+      }
+      const at = this.packed + (<usize>ref << 4);
+      store<i32>(at, unchecked(this.feature[node]));
+      store<f32>(at, floorF32(unchecked(this.threshold[node])), 4);
+      store<i32>(at, load<i32>(index + (<usize>unchecked(this.left[node]) << 2)), 8);
+      store<i32>(at, load<i32>(index + (<usize>unchecked(this.right[node]) << 2)), 12);
+    }
+    this.root = load<i32>(index);
+    heap.free(index);
+  }
+
+  /** Frees the prediction form. */
+  release(): void {
+    if (this.packed == 0) return;
+    heap.free(this.packed);
+    heap.free(this.leafFractions);
+    this.packed = 0;
+    this.leafFractions = 0;
+  }
 
   get nodeCount(): i32 {
     return this.feature.length;
@@ -83,6 +137,8 @@ export function getTree(handle: i32): Tree {
 
 /** Drops a fitted tree. */
 export function treeFree(handle: i32): void {
+  const tree = registry[handle];
+  if (tree !== null) tree.release();
   registry[handle] = null;
 }
 
@@ -480,54 +536,116 @@ export function treeDepth(handle: i32): i32 {
   return node;
 }
 
+/** The largest float32 at or below `t`: for every float32 v, v <= t exactly when v <= floorF32(t). */
+@inline function floorF32(t: f64): f32 {
+  const r = <f32>t;
+  if (<f64>r <= t) return r;
+  const bits = reinterpret<u32>(r);
+  // One step towards minus infinity; r is not zero here, as zero would be <= any t it rounds from.
+  return reinterpret<f32>(r > 0 ? bits - 1 : bits + 1);
+}
+
+/** One level of the walk: the child of split node `node` that `row` (row-major float32) goes to; a leaf reference (negative) stays. */
+@inline function stepNode(packed: usize, node: i32, row: usize): i32 {
+  const at = packed + (<usize>(node & ~(node >> 31)) << 4);
+  const value = load<f32>(row + (<usize>load<i32>(at) << 2));
+  const next = select<i32>(load<i32>(at, 8), load<i32>(at, 12), value <= load<f32>(at, 4));
+  return select<i32>(node, next, node < 0);
+}
+
+/** Writes (or adds) leaf `leaf`'s class fractions to row `row` of `out`. */
+@inline function addLeaf(fractions: usize, leaf: i32, out: usize, row: i32, k: i32, accumulate: bool): void {
+  const source = fractions + (<usize>(leaf * k) << 3);
+  const target = out + ((<usize>row * <usize>k) << 3);
+  if (accumulate) {
+    for (let c = 0; c < k; c++) {
+      const at = target + (<usize>c << 3);
+      store<f64>(at, load<f64>(at) + load<f64>(source + (<usize>c << 3)));
+    }
+  } else {
+    memory.copy(target, source, <usize>k << 3);
+  }
+}
+
+/** Rows copied to row-major form and walked at a time (12 MiB of float32 values at 46 features). */
+const CHUNK_ROWS: i32 = 65536;
+
+/**
+ * Adds (or, without `accumulate`, writes) the class probabilities of `tree`
+ * for `count` rows of row-major float32 `rowMajor` into `out` (count ×
+ * classCount float64). A probability is the leaf's class weight divided by
+ * the leaf's total, as scikit-learn computes it.
+ */
+function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulate: bool): void {
+  tree.prepare();
+  const k = tree.classCount;
+  const packed = tree.packed;
+  const fractions = tree.leafFractions;
+  const root = tree.root;
+  const rowBytes = <usize>tree.featureCount << 2;
+
+  // Eight rows walk together, one level per round and without branches, so
+  // their loads overlap instead of waiting on each other's mispredictions.
+  let i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const row = rowMajor + <usize>i * rowBytes;
+    let n0 = root, n1 = root, n2 = root, n3 = root, n4 = root, n5 = root, n6 = root, n7 = root;
+    while ((n0 & n1 & n2 & n3 & n4 & n5 & n6 & n7) >= 0) {
+      n0 = stepNode(packed, n0, row);
+      n1 = stepNode(packed, n1, row + rowBytes);
+      n2 = stepNode(packed, n2, row + 2 * rowBytes);
+      n3 = stepNode(packed, n3, row + 3 * rowBytes);
+      n4 = stepNode(packed, n4, row + 4 * rowBytes);
+      n5 = stepNode(packed, n5, row + 5 * rowBytes);
+      n6 = stepNode(packed, n6, row + 6 * rowBytes);
+      n7 = stepNode(packed, n7, row + 7 * rowBytes);
+    }
+    addLeaf(fractions, ~n0, out, i, k, accumulate);
+    addLeaf(fractions, ~n1, out, i + 1, k, accumulate);
+    addLeaf(fractions, ~n2, out, i + 2, k, accumulate);
+    addLeaf(fractions, ~n3, out, i + 3, k, accumulate);
+    addLeaf(fractions, ~n4, out, i + 4, k, accumulate);
+    addLeaf(fractions, ~n5, out, i + 5, k, accumulate);
+    addLeaf(fractions, ~n6, out, i + 6, k, accumulate);
+    addLeaf(fractions, ~n7, out, i + 7, k, accumulate);
+  }
+  for (; i < count; i++) {
+    const row = rowMajor + <usize>i * rowBytes;
+    let node = root;
+    while (node >= 0) node = stepNode(packed, node, row);
+    addLeaf(fractions, ~node, out, i, k, accumulate);
+  }
+}
+
+/**
+ * Adds the class probabilities of `trees` for each row of column-major
+ * float32 `x` to `out` (rows × classCount float64), tree by tree in order.
+ * Rows are copied to row-major chunks first, where one row's values share
+ * cache lines. Without `accumulate`, the first tree's probabilities
+ * overwrite `out`.
+ */
+export function treeListProbaInto(trees: Array<Tree>, x: usize, rows: i32, out: usize, accumulate: bool): void {
+  if (trees.length == 0 || rows == 0) return;
+  const featureCount = trees[0].featureCount;
+  const k = trees[0].classCount;
+  const chunkRows = rows < CHUNK_ROWS ? rows : CHUNK_ROWS;
+  const chunk = heap.alloc((<usize>chunkRows * <usize>featureCount) << 2);
+  for (let start = 0; start < rows; start += chunkRows) {
+    const count = start + chunkRows <= rows ? chunkRows : rows - start;
+    transposeRows(x, rows, featureCount, start, start + count, chunk);
+    const target = out + ((<usize>start * <usize>k) << 3);
+    for (let t = 0; t < trees.length; t++) walkRows(trees[t], chunk, count, target, accumulate || t > 0);
+  }
+  heap.free(chunk);
+}
+
 /**
  * Writes class probabilities (leaf class weights divided by their sum) for
- * each row into `out` (rows × classCount float64). With `accumulate`, adds
- * them to the values already in `out` instead.
+ * each row of column-major `x` into `out` (rows × classCount float64).
+ * With `accumulate`, adds them to the values already in `out` instead.
  */
 export function treeProbaInto(tree: Tree, x: usize, rows: i32, out: usize, accumulate: bool): void {
-  const k = tree.classCount;
-  const nodes = tree.nodeCount;
-  // Leaf class fractions, computed once per call instead of once per row.
-  const fractions = heap.alloc(<usize>(nodes * k) << 3);
-  for (let node = 0; node < nodes; node++) {
-    let total: f64 = 0;
-    for (let c = 0; c < k; c++) total += unchecked(tree.value[node * k + c]);
-    if (total == 0) total = 1;
-    for (let c = 0; c < k; c++) store<f64>(fractions + (<usize>(node * k + c) << 3), unchecked(tree.value[node * k + c]) / total);
-  }
-
-  // Raw pointers to the node arrays: the walk below then costs three loads per level.
-  const feature = tree.feature.dataStart;
-  const threshold = tree.threshold.dataStart;
-  const left = tree.left.dataStart;
-  const right = tree.right.dataStart;
-  const stride = <usize>rows << 2;
-
-  for (let i = 0; i < rows; i++) {
-    const rowBase = x + (<usize>i << 2);
-    let node = 0;
-    let next = load<i32>(left);
-    while (next != LEAF) {
-      const at = <usize>node;
-      const value = <f64>load<f32>(rowBase + <usize>load<i32>(feature + (at << 2)) * stride);
-      node = value <= load<f64>(threshold + (at << 3)) ? next : load<i32>(right + (at << 2));
-      next = load<i32>(left + (<usize>node << 2));
-    }
-
-    const source = fractions + (<usize>(node * k) << 3);
-    const target = out + ((<usize>i * <usize>k) << 3);
-    if (accumulate) {
-      for (let c = 0; c < k; c++) {
-        const at = target + (<usize>c << 3);
-        store<f64>(at, load<f64>(at) + load<f64>(source + (<usize>c << 3)));
-      }
-    } else {
-      memory.copy(target, source, <usize>k << 3);
-    }
-  }
-
-  heap.free(fractions);
+  treeListProbaInto([tree], x, rows, out, accumulate);
 }
 
 export function treePredictProba(handle: i32, x: usize, rows: i32, out: usize): void {

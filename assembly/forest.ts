@@ -7,7 +7,7 @@
 
 import { bootstrapCounts } from "./util/bootstrap";
 import { MersenneTwister } from "./util/mt19937";
-import { Tree, getTree, registerTree, splitterSeedFor, treeFitWithState, treeImportancesInto, treeProbaInto } from "./cart";
+import { Tree, getTree, registerTree, splitterSeedFor, treeFitWithState, treeImportancesInto, treeListProbaInto } from "./cart";
 
 /** Writes the per-tree seeds (u32) that RandomState(seed) draws for `count` trees into `out`. */
 export function forestTreeSeeds(seed: u32, count: i32, out: usize): void {
@@ -59,10 +59,9 @@ export function forestTreeFit(
  * divides by the tree count.
  */
 export function forestAccumulateProba(handles: usize, treeCount: i32, x: usize, rows: i32, out: usize): void {
-  for (let t = 0; t < treeCount; t++) {
-    const tree: Tree = getTree(load<i32>(handles + (<usize>t << 2)));
-    treeProbaInto(tree, x, rows, out, true);
-  }
+  const trees = new Array<Tree>(treeCount);
+  for (let t = 0; t < treeCount; t++) trees[t] = getTree(load<i32>(handles + (<usize>t << 2)));
+  treeListProbaInto(trees, x, rows, out, true);
 }
 
 /** Writes the normalised importances of one tree into float64 `out`. */

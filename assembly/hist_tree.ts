@@ -1,9 +1,18 @@
-// CART trees grown from binned features (see binning.ts): a node counts the
-// weighted classes of its rows per bin of each candidate feature, then scans
-// the bins for the split with the best Gini proxy -w_R * Gini_R - w_L * Gini_L.
-// Building a histogram is one pass over the node's rows, so a node costs
-// O(rows × candidate features) instead of the exact splitter's sort per
-// feature; the price is that thresholds can only fall on bin edges.
+// CART trees grown from binned features (see binning.ts), with exact splits
+// in small nodes. A node with more than `exactBelow` samples counts the
+// weighted classes of its samples per bin of each candidate feature and
+// scans the bins for the split with the best Gini proxy
+// -w_R * Gini_R - w_L * Gini_L, so it costs one pass over its samples per
+// candidate and its thresholds fall on bin edges. A node with at most
+// `exactBelow` samples sorts the raw float32 values of each candidate, as
+// the exact splitter does, and may split between any two distinct values.
+// Large nodes thus decide the coarse shape quickly, and the deep, small
+// nodes, where a bin edge is often far from the best threshold, are exact.
+//
+// Each sample carries its row of codes (row-major bytes) through the
+// partitions, so a histogram pass reads the node's codes in order. Exact
+// nodes read raw values from a row-major copy of the matrix, where the few
+// hundred rows of a small subtree stay in cache.
 //
 // Random choices (the candidate features at each node) come from a
 // xorshift generator seeded by the caller, so the same seed gives the same
@@ -14,8 +23,12 @@
 
 import { Tree, registerTree } from "./cart";
 import { bootstrapCounts } from "./util/bootstrap";
+import { fromOrdered, midpoint, orderedBits } from "./binning";
+import { sortKeys } from "./util/sort";
 
 const EPSILON: f64 = 2.220446049250313e-16;
+/** Values closer than this (in float32) count as equal, as in the exact splitter. */
+const FEATURE_THRESHOLD: f32 = 1e-7;
 const LEAF: i32 = -1;
 
 /** A xorshift32 step; a zero state is replaced by 1. */
@@ -30,33 +43,51 @@ const LEAF: i32 = -1;
 }
 
 class HistBuilder {
+  /** Row of each sample. */
   samples: StaticArray<i32>;
-  sampleClass: StaticArray<i32>;
-  sampleWeight: StaticArray<u32>;
+  /** Per sample: weight << 8 | class. */
+  meta: StaticArray<u32>;
   features: StaticArray<i32>;
   candidates: StaticArray<i32>;
-  /** Per candidate: bins × classes weighted counts, then bins row counts. */
-  histWeights: StaticArray<u32>;
+  /** Per candidate and bin: the weight of each class. */
+  hist: StaticArray<u32>;
+  /** Per candidate and bin: the sample count, kept only when minSamplesLeaf > 1. */
   histRows: StaticArray<u32>;
+  countRows: bool;
   sumTotal: StaticArray<f64>;
   sumLeft: StaticArray<f64>;
   random: StaticArray<u32> = new StaticArray<u32>(1);
   sampleCount: i32 = 0;
   totalWeight: f64 = 0;
   nodeWeight: f64 = 0;
-  bins: i32;
   /** The codes of each sample's row, in sample order (sampleCount × featureCount bytes), moved along with the samples. */
   rowCodes: usize = 0;
   swapBuffer: usize = 0;
+  /** Sort keys of an exact node: ordered value bits << 32 | position in the node. */
+  keys: usize = 0;
+  /**
+   * The raw rows of the small subtree being split exactly, copied once when
+   * the depth-first walk enters it (at most exactBelow rows × featureCount
+   * float32 values), so its nodes read values from cache.
+   */
+  block: usize = 0;
+  /** For each sample position in [blockStart, blockEnd): its row in `block`. */
+  blockRow: StaticArray<i32> = new StaticArray<i32>(0);
+  blockStart: i32 = -1;
+  blockEnd: i32 = -1;
 
   bestPos: i32 = 0;
   bestFeature: i32 = 0;
   bestBin: i32 = 0;
+  bestExact: bool = false;
+  bestThreshold: f64 = 0;
   bestImpurityLeft: f64 = 0;
   bestImpurityRight: f64 = 0;
   bestImprovement: f64 = 0;
+  bestProxy: f64 = 0;
 
   constructor(
+    public rowValues: usize,
     public codes: usize,
     public rows: i32,
     public featureCount: i32,
@@ -70,28 +101,29 @@ class HistBuilder {
     public maxDepth: i32,
     public minSamplesSplit: i32,
     public minSamplesLeaf: i32,
+    public exactBelow: i32,
   ) {
-    this.bins = maxBins;
+    assert(classCount <= 256, "histogram trees take at most 256 classes");
+    this.countRows = minSamplesLeaf > 1;
     let count = 0;
     for (let i = 0; i < rows; i++) if (weights == 0 || load<u32>(weights + (<usize>i << 2)) != 0) count++;
     this.samples = new StaticArray<i32>(count);
-    this.sampleClass = new StaticArray<i32>(count);
-    this.sampleWeight = new StaticArray<u32>(count);
+    this.meta = new StaticArray<u32>(count);
     this.features = new StaticArray<i32>(featureCount);
     this.candidates = new StaticArray<i32>(featureCount);
-    this.histWeights = new StaticArray<u32>(featureCount * maxBins * classCount);
-    this.histRows = new StaticArray<u32>(featureCount * maxBins);
+    this.hist = new StaticArray<u32>(maxFeatures * maxBins * classCount);
+    this.histRows = new StaticArray<u32>(minSamplesLeaf > 1 ? maxFeatures * maxBins : 0);
     this.sumTotal = new StaticArray<f64>(classCount);
     this.sumLeft = new StaticArray<f64>(classCount);
     for (let f = 0; f < featureCount; f++) this.features[f] = f;
     let total: f64 = 0;
     let p = 0;
     for (let i = 0; i < rows; i++) {
-      const w = this.weightOf(i);
+      const w = weights == 0 ? 1 : load<u32>(weights + (<usize>i << 2));
       if (w == 0) continue;
+      assert(w < 1 << 24, "a sample weight above 2^24 - 1");
       this.samples[p] = i;
-      this.sampleClass[p] = load<i32>(this.y + (<usize>i << 2));
-      this.sampleWeight[p] = w;
+      this.meta[p] = (w << 8) | load<u32>(y + (<usize>i << 2));
       total += <f64>w;
       p++;
     }
@@ -101,18 +133,39 @@ class HistBuilder {
     for (let q = 0; q < count; q++) {
       memory.copy(this.rowCodes + <usize>q * stride, codes + <usize>this.samples[q] * stride, stride);
     }
+    const exactRows = max<i32>(1, exactBelow < count ? exactBelow : count);
+    this.keys = heap.alloc(<usize>exactRows << <usize>3);
+    this.block = heap.alloc((<usize>exactRows * <usize>featureCount) << <usize>2);
+    this.blockRow = new StaticArray<i32>(exactRows);
     this.sampleCount = count;
     this.totalWeight = total;
   }
 
-  @inline weightOf(row: i32): u32 {
-    return this.weights == 0 ? 1 : load<u32>(this.weights + (<usize>row << 2));
-  }
-
-  /** Frees the sample-ordered codes. */
+  /** Frees the sample-ordered codes and the sort keys. */
   dispose(): void {
     heap.free(this.rowCodes);
     heap.free(this.swapBuffer);
+    heap.free(this.keys);
+    heap.free(this.block);
+  }
+
+  /** Copies the rows of samples[start, end) into `block`, unless the current block already holds them. */
+  enterBlock(start: i32, end: i32): void {
+    if (start >= this.blockStart && end <= this.blockEnd) return;
+    const rowBytes = <usize>this.featureCount << 2;
+    for (let p = start; p < end; p++) {
+      const q = p - start;
+      memory.copy(this.block + <usize>q * rowBytes, this.rowValues + <usize>unchecked(this.samples[p]) * rowBytes, rowBytes);
+      unchecked((this.blockRow[q] = q));
+    }
+    this.blockStart = start;
+    this.blockEnd = end;
+  }
+
+  /** The value of feature f for the sample at position p, which lies in the current block. */
+  @inline blockValue(p: i32, f: i32): f32 {
+    const row = <usize>unchecked(this.blockRow[p - this.blockStart]);
+    return load<f32>(this.block + ((row * <usize>this.featureCount + <usize>f) << 2));
   }
 
   resetNode(start: i32, end: i32): void {
@@ -120,8 +173,9 @@ class HistBuilder {
     for (let c = 0; c < this.classCount; c++) unchecked((sums[c] = 0));
     let weight: f64 = 0;
     for (let p = start; p < end; p++) {
-      const w = <f64>unchecked(this.sampleWeight[p]);
-      unchecked((sums[unchecked(this.sampleClass[p])] += w));
+      const m = unchecked(this.meta[p]);
+      const w = <f64>(m >>> 8);
+      unchecked((sums[m & 0xff] += w));
       weight += w;
     }
     this.nodeWeight = weight;
@@ -136,75 +190,169 @@ class HistBuilder {
     return 1.0 - squares / (weight * weight);
   }
 
-  giniRight(weightRight: f64): f64 {
-    let squares: f64 = 0;
+  /**
+   * Scores the split with sumLeft and weightLeft on the left; keeps it and
+   * returns true when it beats the best so far. The score is
+   * sum_c L_c^2 / w_L + sum_c R_c^2 / w_R, which orders splits as the Gini
+   * proxy -w_R * Gini_R - w_L * Gini_L does (the two differ by the node's
+   * weight), with one pass over the classes.
+   */
+  @inline consider(start: i32, impurity: f64, rowsLeft: i32, weightLeft: f64): bool {
+    const weightRight = this.nodeWeight - weightLeft;
+    let squaresLeft: f64 = 0;
+    let squaresRight: f64 = 0;
     for (let c = 0; c < this.classCount; c++) {
-      const v = unchecked(this.sumTotal[c]) - unchecked(this.sumLeft[c]);
-      squares += v * v;
+      const l = unchecked(this.sumLeft[c]);
+      const r = unchecked(this.sumTotal[c]) - l;
+      squaresLeft += l * l;
+      squaresRight += r * r;
     }
-    return 1.0 - squares / (weightRight * weightRight);
+    const proxy = squaresLeft / weightLeft + squaresRight / weightRight;
+    if (!(proxy > this.bestProxy)) return false;
+    const giniLeft = 1.0 - squaresLeft / (weightLeft * weightLeft);
+    const giniRight = 1.0 - squaresRight / (weightRight * weightRight);
+    this.bestProxy = proxy;
+    this.bestPos = start + rowsLeft;
+    this.bestImpurityLeft = giniLeft;
+    this.bestImpurityRight = giniRight;
+    this.bestImprovement =
+      (this.nodeWeight / this.totalWeight) *
+      (impurity - (weightRight / this.nodeWeight) * giniRight - (weightLeft / this.nodeWeight) * giniLeft);
+    return true;
   }
 
-  /** Fills the histograms of `count` candidate features over samples[start, end). */
+  /**
+   * Fills the class-weight histograms of `count` candidate features over
+   * samples[start, end), and their sample-count histograms when
+   * minSamplesLeaf needs them; both start at zero.
+   */
   buildHistograms(start: i32, end: i32, count: i32): void {
-    const k = this.classCount;
-    const bins = this.bins;
-    const histWeights = this.histWeights;
-    const histRows = this.histRows;
+    const k = <usize>this.classCount;
+    const perCandidate = <usize>this.maxBins * k;
+    const hist = changetype<usize>(this.hist);
     const candidates = this.candidates;
     const stride = <usize>this.featureCount;
     for (let p = start; p < end; p++) {
       const rowBase = this.rowCodes + <usize>p * stride;
-      const c = unchecked(this.sampleClass[p]);
-      const w = unchecked(this.sampleWeight[p]);
+      const m = unchecked(this.meta[p]);
+      const c = <usize>(m & 0xff);
+      const w = m >>> 8;
+      let base = hist + (c << 2);
       for (let j = 0; j < count; j++) {
-        const b = <i32>load<u8>(rowBase + <usize>unchecked(candidates[j]));
-        const slot = j * bins + b;
-        unchecked((histRows[slot] += 1));
-        unchecked((histWeights[slot * k + c] += w));
+        const at = base + ((<usize>load<u8>(rowBase + <usize>unchecked(candidates[j])) * k) << 2);
+        store<u32>(at, load<u32>(at) + w);
+        base += perCandidate << 2;
+      }
+    }
+    if (!this.countRows) return;
+    const bins = <usize>this.maxBins;
+    const rowsHist = changetype<usize>(this.histRows);
+    for (let p = start; p < end; p++) {
+      const rowBase = this.rowCodes + <usize>p * stride;
+      for (let j = 0; j < count; j++) {
+        const at = rowsHist + ((<usize>j * bins + <usize>load<u8>(rowBase + <usize>unchecked(candidates[j]))) << 2);
+        store<u32>(at, load<u32>(at) + 1);
       }
     }
   }
 
-  /**
-   * Zeroes the histograms of `count` candidates again, which every node
-   * expects: through the node's rows when they are few, else by clearing
-   * each candidate's used bins.
-   */
-  clearHistograms(start: i32, end: i32, count: i32): void {
-    const k = this.classCount;
-    const bins = this.bins;
-    const histWeights = this.histWeights;
-    const histRows = this.histRows;
-    const candidates = this.candidates;
-    if (end - start < 64) {
-      const stride = <usize>this.featureCount;
-      for (let p = start; p < end; p++) {
-        const rowBase = this.rowCodes + <usize>p * stride;
-        const c = unchecked(this.sampleClass[p]);
-        for (let j = 0; j < count; j++) {
-          const slot = j * bins + <i32>load<u8>(rowBase + <usize>unchecked(candidates[j]));
-          unchecked((histRows[slot] = 0));
-          unchecked((histWeights[slot * k + c] = 0));
-        }
-      }
-      return;
-    }
+  /** Zeroes the used bins of `count` candidates again. */
+  clearHistograms(count: i32): void {
+    const k = <usize>this.classCount;
+    const bins = <usize>this.maxBins;
+    const hist = changetype<usize>(this.hist);
     for (let j = 0; j < count; j++) {
-      const used = load<i32>(this.edgeCounts + (<usize>unchecked(candidates[j]) << 2)) + 1;
-      memory.fill(changetype<usize>(histRows) + (<usize>(j * bins) << 2), 0, <usize>used << 2);
-      memory.fill(changetype<usize>(histWeights) + (<usize>(j * bins * k) << 2), 0, <usize>(used * k) << 2);
+      const used = <usize>load<i32>(this.edgeCounts + (<usize>unchecked(this.candidates[j]) << 2)) + 1;
+      memory.fill(hist + ((<usize>j * bins * k) << 2), 0, (used * k) << 2);
+      if (this.countRows) memory.fill(changetype<usize>(this.histRows) + ((<usize>j * bins) << 2), 0, used << 2);
     }
   }
 
-  /** Finds the best split of samples[start, end); bestPos is `end` when there is none. */
-  splitNode(start: i32, end: i32, impurity: f64): void {
+  /** Scans candidate j's histogram; returns false when the feature is constant in the node. */
+  scanBins(start: i32, end: i32, impurity: f64, j: i32): bool {
     const k = this.classCount;
-    const bins = this.bins;
+    const f = unchecked(this.candidates[j]);
+    const base = changetype<usize>(this.hist) + ((<usize>j * <usize>this.maxBins * <usize>k) << 2);
+    const rowsBase = changetype<usize>(this.histRows) + ((<usize>j * <usize>this.maxBins) << 2);
+    const binCount = load<i32>(this.edgeCounts + (<usize>f << 2)) + 1;
     const nodeRows = end - start;
+    const nodeWeight = this.nodeWeight;
+    // Constant when the bin of the first sample holds the node's whole weight (every weight is at least 1).
+    const first = <i32>load<u8>(this.rowCodes + <usize>start * <usize>this.featureCount + <usize>f);
+    let firstWeight: f64 = 0;
+    for (let c = 0; c < k; c++) firstWeight += <f64>load<u32>(base + (<usize>(first * k + c) << 2));
+    if (firstWeight == nodeWeight) return false;
+
+    for (let c = 0; c < k; c++) unchecked((this.sumLeft[c] = 0));
+    let weightLeft: f64 = 0;
+    let rowsLeft = 0;
+    for (let b = 0; b + 1 < binCount; b++) {
+      const at = base + (<usize>(b * k) << 2);
+      let binWeight: u32 = 0;
+      for (let c = 0; c < k; c++) {
+        const w = load<u32>(at + (<usize>c << 2));
+        unchecked((this.sumLeft[c] += <f64>w));
+        binWeight += w;
+      }
+      if (binWeight == 0) continue;
+      weightLeft += <f64>binWeight;
+      if (weightLeft >= nodeWeight) break;
+      if (this.countRows) {
+        rowsLeft += <i32>load<u32>(rowsBase + (<usize>b << 2));
+        if (rowsLeft < this.minSamplesLeaf || nodeRows - rowsLeft < this.minSamplesLeaf) continue;
+      }
+      if (this.consider(start, impurity, rowsLeft, weightLeft)) {
+        this.bestFeature = f;
+        this.bestBin = b;
+        this.bestExact = false;
+        this.bestThreshold = load<f64>(this.edges + ((<usize>f * <usize>(this.maxBins - 1) + <usize>b) << 3));
+      }
+    }
+    return true;
+  }
+
+  /** Exact search over feature f on its raw values; returns false when f is constant in the node. */
+  searchValues(start: i32, end: i32, impurity: f64, f: i32): bool {
+    const n = end - start;
+    const keys = this.keys;
+    for (let i = 0; i < n; i++) {
+      const value = this.blockValue(start + i, f);
+      store<u64>(keys + (<usize>i << 3), (<u64>orderedBits(value) << 32) | <u64>i);
+    }
+    sortKeys(keys, n);
+    const low = fromOrdered(<u32>(load<u64>(keys) >>> 32));
+    const high = fromOrdered(<u32>(load<u64>(keys + (<usize>(n - 1) << 3)) >>> 32));
+    if (high <= low + FEATURE_THRESHOLD) return false;
+
+    for (let c = 0; c < this.classCount; c++) unchecked((this.sumLeft[c] = 0));
+    let weightLeft: f64 = 0;
+    let current = low;
+    for (let i = 0; i + 1 < n; i++) {
+      const m = unchecked(this.meta[start + <i32>(<u32>load<u64>(keys + (<usize>i << 3)))]);
+      const w = <f64>(m >>> 8);
+      unchecked((this.sumLeft[m & 0xff] += w));
+      weightLeft += w;
+      const next = fromOrdered(<u32>(load<u64>(keys + (<usize>(i + 1) << 3)) >>> 32));
+      const below = current;
+      current = next;
+      if (next <= below + FEATURE_THRESHOLD) continue;
+      const rowsLeft = i + 1;
+      if (rowsLeft < this.minSamplesLeaf || n - rowsLeft < this.minSamplesLeaf) continue;
+      if (this.consider(start, impurity, rowsLeft, weightLeft)) {
+        this.bestFeature = f;
+        this.bestExact = true;
+        this.bestThreshold = midpoint(<f64>below, <f64>next);
+      }
+    }
+    return true;
+  }
+
+  /** Finds the best split of samples[start, end) and partitions them; bestPos is `end` when there is none. */
+  splitNode(start: i32, end: i32, impurity: f64): void {
     this.bestPos = end;
     this.bestImprovement = -Infinity;
-    let bestProxy: f64 = -Infinity;
+    this.bestProxy = -Infinity;
+    const exact = end - start <= this.exactBelow;
 
     // Draw candidates without replacement; constant ones do not count, as in scikit-learn.
     let remaining = this.featureCount;
@@ -220,77 +368,56 @@ class HistBuilder {
         unchecked((this.features[remaining] = f));
         unchecked((this.candidates[drawn++] = f));
       }
-      this.buildHistograms(start, end, drawn);
-      for (let j = 0; j < drawn; j++) {
-        const f = unchecked(this.candidates[j]);
-        const binCount = load<i32>(this.edgeCounts + (<usize>f << 2)) + 1;
-        let nonEmpty = 0;
-        for (let b = 0; b < binCount; b++) if (unchecked(this.histRows[j * bins + b]) != 0) nonEmpty++;
-        if (nonEmpty <= 1) continue;
-        accepted++;
-
-        for (let c = 0; c < k; c++) unchecked((this.sumLeft[c] = 0));
-        let weightLeft: f64 = 0;
-        let rowsLeft = 0;
-        for (let b = 0; b + 1 < binCount; b++) {
-          const binRows = <i32>unchecked(this.histRows[j * bins + b]);
-          if (binRows == 0) continue;
-          rowsLeft += binRows;
-          const base = (j * bins + b) * k;
-          for (let c = 0; c < k; c++) {
-            const w = <f64>unchecked(this.histWeights[base + c]);
-            unchecked((this.sumLeft[c] += w));
-            weightLeft += w;
-          }
-          if (rowsLeft >= nodeRows) break;
-          if (rowsLeft < this.minSamplesLeaf || nodeRows - rowsLeft < this.minSamplesLeaf) continue;
-          const weightRight = this.nodeWeight - weightLeft;
-          const giniLeft = this.gini(this.sumLeft, weightLeft);
-          const giniRight = this.giniRight(weightRight);
-          const proxy = -weightRight * giniRight - weightLeft * giniLeft;
-          if (proxy > bestProxy) {
-            bestProxy = proxy;
-            this.bestPos = start + rowsLeft;
-            this.bestFeature = f;
-            this.bestBin = b;
-            this.bestImpurityLeft = giniLeft;
-            this.bestImpurityRight = giniRight;
-            this.bestImprovement =
-              (this.nodeWeight / this.totalWeight) *
-              (impurity - (weightRight / this.nodeWeight) * giniRight - (weightLeft / this.nodeWeight) * giniLeft);
-          }
-        }
-      }
-      this.clearHistograms(start, end, drawn);
-    }
-
-    if (this.bestPos < end) {
-      // Rows whose code is at most bestBin go left.
-      let p = start;
-      let partitionEnd = end;
-      const f = this.bestFeature;
-      const limit = this.bestBin;
-      while (p < partitionEnd) {
-        if (<i32>load<u8>(this.rowCodes + <usize>p * <usize>this.featureCount + <usize>f) <= limit) {
-          p++;
-        } else {
-          partitionEnd--;
-          this.swap(p, partitionEnd);
-        }
+      if (exact) {
+        this.enterBlock(start, end);
+        for (let j = 0; j < drawn; j++) if (this.searchValues(start, end, impurity, unchecked(this.candidates[j]))) accepted++;
+      } else {
+        this.buildHistograms(start, end, drawn);
+        for (let j = 0; j < drawn; j++) if (this.scanBins(start, end, impurity, j)) accepted++;
+        this.clearHistograms(drawn);
       }
     }
+    if (this.bestPos < end) this.partition(start, end);
+  }
+
+  /** Whether the sample at position p goes left of the best split. */
+  @inline goesLeft(p: i32): bool {
+    const f = this.bestFeature;
+    if (this.bestExact) return <f64>this.blockValue(p, f) <= this.bestThreshold;
+    return <i32>load<u8>(this.rowCodes + <usize>p * <usize>this.featureCount + <usize>f) <= this.bestBin;
+  }
+
+  /** Moves the samples going left to the front (two-pointer partition, swapping only misplaced pairs). */
+  partition(start: i32, end: i32): void {
+    let i = start;
+    let j = end - 1;
+    while (true) {
+      while (i <= j && this.goesLeft(i)) i++;
+      while (i < j && !this.goesLeft(j)) j--;
+      if (i >= j) break;
+      this.swap(i, j);
+      i++;
+      j--;
+    }
+    // A histogram split knows its left sample count only when it counted rows.
+    assert(i == this.bestPos || (!this.bestExact && !this.countRows), "partition disagrees with the split's sample count");
+    this.bestPos = i;
   }
 
   @inline swap(a: i32, b: i32): void {
     const s = unchecked(this.samples[a]);
     unchecked((this.samples[a] = unchecked(this.samples[b])));
     unchecked((this.samples[b] = s));
-    const c = unchecked(this.sampleClass[a]);
-    unchecked((this.sampleClass[a] = unchecked(this.sampleClass[b])));
-    unchecked((this.sampleClass[b] = c));
-    const w = unchecked(this.sampleWeight[a]);
-    unchecked((this.sampleWeight[a] = unchecked(this.sampleWeight[b])));
-    unchecked((this.sampleWeight[b] = w));
+    const m = unchecked(this.meta[a]);
+    unchecked((this.meta[a] = unchecked(this.meta[b])));
+    unchecked((this.meta[b] = m));
+    if (this.bestExact) {
+      const blockA = a - this.blockStart;
+      const blockB = b - this.blockStart;
+      const r = unchecked(this.blockRow[blockA]);
+      unchecked((this.blockRow[blockA] = unchecked(this.blockRow[blockB])));
+      unchecked((this.blockRow[blockB] = r));
+    }
     const stride = <usize>this.featureCount;
     const rowA = this.rowCodes + <usize>a * stride;
     const rowB = this.rowCodes + <usize>b * stride;
@@ -357,9 +484,8 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
       tree.threshold.push(-2.0);
       continue;
     }
-    const f = builder.bestFeature;
-    tree.feature.push(f);
-    tree.threshold.push(load<f64>(builder.edges + ((<usize>f * <usize>(builder.maxBins - 1) + <usize>builder.bestBin) << 3)));
+    tree.feature.push(builder.bestFeature);
+    tree.threshold.push(builder.bestThreshold);
     const pos = builder.bestPos;
     stackStart.push(pos);
     stackEnd.push(end);
@@ -379,13 +505,16 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
 }
 
 /**
- * Fits a tree on binned features: `codes` (u8, rows × featureCount,
- * row-major), `edges` (f64, featureCount × (maxBins - 1)), `edgeCounts`
- * (i32 per feature); `weights` is 0 or one u32 weight per row. Returns the
- * tree's handle; thresholds are bin edges, so prediction works on the raw
- * float32 matrix.
+ * Fits a tree on binned features: `rowValues` the float32 matrix
+ * row-major (`rowValues[row * featureCount + feature]`), `codes` its bin
+ * codes (u8, row-major in the same way),
+ * `edges` (f64, featureCount × (maxBins - 1)), `edgeCounts` (i32 per
+ * feature); `weights` is 0 or one u32 weight per row. Nodes with at most
+ * `exactBelow` samples are split exactly on `rowValues`. Returns the
+ * tree's handle.
  */
 export function histTreeFit(
+  rowValues: usize,
   codes: usize,
   rows: i32,
   featureCount: i32,
@@ -399,9 +528,11 @@ export function histTreeFit(
   maxDepth: i32,
   minSamplesSplit: i32,
   minSamplesLeaf: i32,
+  exactBelow: i32,
   seed: u32,
 ): i32 {
   const builder = new HistBuilder(
+    rowValues,
     codes,
     rows,
     featureCount,
@@ -415,6 +546,7 @@ export function histTreeFit(
     maxDepth <= 0 ? i32.MAX_VALUE : maxDepth,
     minSamplesSplit,
     minSamplesLeaf,
+    exactBelow,
   );
   const tree = buildHistTree(builder, seed);
   builder.dispose();
@@ -428,6 +560,7 @@ export function histTreeFit(
  * from a xorshift generator seeded with the tree seed.
  */
 export function histForestTreeFit(
+  rowValues: usize,
   codes: usize,
   rows: i32,
   featureCount: i32,
@@ -441,12 +574,13 @@ export function histForestTreeFit(
   maxDepth: i32,
   minSamplesSplit: i32,
   minSamplesLeaf: i32,
+  exactBelow: i32,
   treeSeed: u32,
 ): i32 {
   const weights: usize = bootstrap ? bootstrapCounts(rows, treeSeed) : 0;
   const handle = histTreeFit(
-    codes, rows, featureCount, edges, edgeCounts, maxBins, y, classCount, weights,
-    maxFeatures, maxDepth, minSamplesSplit, minSamplesLeaf, treeSeed ^ 0x9e3779b9,
+    rowValues, codes, rows, featureCount, edges, edgeCounts, maxBins, y, classCount, weights,
+    maxFeatures, maxDepth, minSamplesSplit, minSamplesLeaf, exactBelow, treeSeed ^ 0x9e3779b9,
   );
   if (weights != 0) heap.free(weights);
   return handle;

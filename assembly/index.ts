@@ -19,6 +19,6 @@ export {
   treeImport,
 } from "./cart";
 export * from "./forest";
-export { binEdges, binEncode } from "./binning";
+export { binEdges, binEncode, transposeF32 } from "./binning";
 export { histTreeFit, histForestTreeFit } from "./hist_tree";
 export { mtRandint } from "./util/mt19937";

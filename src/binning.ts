@@ -13,12 +13,23 @@ import type { Matrix } from "./wasm.ts";
 
 /** Maximum bins per feature: codes are one byte. */
 export const MAX_BINS = 256;
+/**
+ * Nodes with at most this many samples are split exactly on the float32
+ * values instead of on bin edges (see assembly/hist_tree.ts).
+ */
+export const EXACT_BELOW = 64;
 /** Rows looked at when placing the edges of one feature. */
 export const BINNING_SAMPLE_ROWS = 200_000;
 
-/** Bin codes (row-major bytes) and edges of one matrix, in linear memory. */
+/**
+ * Bin codes and edges of one matrix, with a row-major copy of its values
+ * (the histogram splitter's small nodes split on them), in linear memory.
+ */
 export interface BinnedMatrix {
+  /** u8 codes, row-major: `codes[row * cols + feature]`. */
   codes: number;
+  /** float32 values, row-major: `rowValues[row * cols + feature]`. */
+  rowValues: number;
   /** float64 edges, `(MAX_BINS - 1)` slots per feature. */
   edges: number;
   /** int32 edge count per feature. */
@@ -26,7 +37,7 @@ export interface BinnedMatrix {
   rows: number;
   cols: number;
   maxBins: number;
-  /** Frees the codes and edges. */
+  /** Frees the codes, the row-major values and the edges. */
   free(): void;
 }
 
@@ -54,8 +65,11 @@ export function binMatrix(x: Matrix): BinnedMatrix {
   } finally {
     core.free(scratch);
   }
+  const rowValues = core.alloc(x.rows * x.cols * 4);
+  e.transposeF32(x.ptr, x.rows, x.cols, rowValues);
   const binned: BinnedMatrix = {
     codes,
+    rowValues,
     edges,
     edgeCounts,
     rows: x.rows,
@@ -63,6 +77,7 @@ export function binMatrix(x: Matrix): BinnedMatrix {
     maxBins: MAX_BINS,
     free() {
       core.free(codes);
+      core.free(rowValues);
       core.free(edges);
       core.free(edgeCounts);
       cache.delete(x);

@@ -13,7 +13,7 @@
  * which features are tried, which matters when splits tie. The tree cannot
  * handle missing values: clean them first.
  */
-import { binMatrix, checkSplitter, chooseSplitter, type Splitter } from "./binning.ts";
+import { binMatrix, checkSplitter, chooseSplitter, EXACT_BELOW, type Splitter } from "./binning.ts";
 import type { Classifier } from "./model.ts";
 import { resolveParams, type ParamTable } from "./params.ts";
 import type { Core, LabelVector, Matrix } from "./wasm.ts";
@@ -145,6 +145,7 @@ export class DecisionTreeClassifier implements Classifier {
     } else {
       const binned = binMatrix(x);
       this.handle = this.core.exports.histTreeFit(
+        binned.rowValues,
         binned.codes,
         x.rows,
         x.cols,
@@ -158,6 +159,7 @@ export class DecisionTreeClassifier implements Classifier {
         o.maxDepth ?? 0,
         o.minSamplesSplit,
         o.minSamplesLeaf,
+        EXACT_BELOW,
         o.seed >>> 0,
       );
     }

@@ -33,11 +33,14 @@ export interface ForestJob {
   classCount: number;
   /** Column-major float32 features (exact splitter). */
   x?: Float32Array;
-  /** Row-major bin codes, edges and edge counts (histogram splitter). */
+  /** Row-major float32 features, bin codes, edges and edge counts (histogram splitter). */
+  rowValues?: Float32Array;
   codes?: Uint8Array;
   edges?: Float64Array;
   edgeCounts?: Int32Array;
   maxBins?: number;
+  /** Nodes with at most this many samples split exactly (histogram splitter). */
+  exactBelow?: number;
   y: Int32Array;
   bootstrap: boolean;
   maxFeatures: number;
@@ -149,15 +152,15 @@ export function serveForestWorker(
       const e = core.exports;
       const y = writeInto(core, job.y);
       const histogram = job.splitter === "histogram";
-      const x = histogram ? 0 : writeInto(core, job.x!);
+      const x = writeInto(core, histogram ? job.rowValues! : job.x!);
       const codes = histogram ? writeInto(core, job.codes!) : 0;
       const edges = histogram ? writeInto(core, job.edges!) : 0;
       const edgeCounts = histogram ? writeInto(core, job.edgeCounts!) : 0;
       for (let t = 0; t < message.indices.length; t++) {
         const seed = message.seeds[t];
         const handle = histogram
-          ? e.histForestTreeFit(codes, job.rows, job.cols, edges, edgeCounts, job.maxBins, y, job.classCount, job.bootstrap,
-              job.maxFeatures, job.maxDepth, job.minSamplesSplit, job.minSamplesLeaf, seed)
+          ? e.histForestTreeFit(x, codes, job.rows, job.cols, edges, edgeCounts, job.maxBins, y, job.classCount, job.bootstrap,
+              job.maxFeatures, job.maxDepth, job.minSamplesSplit, job.minSamplesLeaf, job.exactBelow!, seed)
           : e.forestTreeFit(x, job.rows, job.cols, y, job.classCount, job.bootstrap,
               job.maxFeatures, job.maxDepth, job.minSamplesSplit, job.minSamplesLeaf, seed);
         const structure = exportTree(core, handle, job.classCount);

@@ -11,7 +11,7 @@
  * largest probability. Importances are the mean of the trees' normalised
  * impurity decreases, normalised again. Missing values are not supported.
  */
-import { binMatrix, checkSplitter, chooseSplitter, type Splitter } from "./binning.ts";
+import { binMatrix, checkSplitter, chooseSplitter, EXACT_BELOW, type Splitter } from "./binning.ts";
 import { checkShapes, TREE_PARAMS, treeImportances } from "./decision_tree.ts";
 import { importTree, type ForestJob, type ForestPool } from "./forest_pool.ts";
 import type { Classifier } from "./model.ts";
@@ -115,6 +115,8 @@ export class RandomForestClassifier implements Classifier {
       job.edges = core.f64(binned.edges, x.cols * (binned.maxBins - 1)).slice();
       job.edgeCounts = core.i32(binned.edgeCounts, x.cols).slice();
       job.maxBins = binned.maxBins;
+      job.rowValues = core.f32(binned.rowValues, x.rows * x.cols).slice();
+      job.exactBelow = EXACT_BELOW;
     } else {
       job.x = core.f32(x.ptr, x.rows * x.cols).slice();
     }
@@ -174,6 +176,7 @@ export class RandomForestClassifier implements Classifier {
     for (let t = 0; t < o.trees; t++) {
       const handle = binned
         ? e.histForestTreeFit(
+            binned.rowValues,
             binned.codes,
             x.rows,
             x.cols,
@@ -187,6 +190,7 @@ export class RandomForestClassifier implements Classifier {
             o.maxDepth ?? 0,
             o.minSamplesSplit,
             o.minSamplesLeaf,
+            EXACT_BELOW,
             this.treeSeeds[t],
           )
         : e.forestTreeFit(

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { binMatrix, chooseSplitter, MAX_BINS } from "../src/binning.ts";
 import { DecisionTreeClassifier } from "../src/decision_tree.ts";
 import { RandomForestClassifier } from "../src/random_forest.ts";
-import { Matrix, type Core } from "../src/wasm.ts";
+import { LabelVector, Matrix, type Core } from "../src/wasm.ts";
 import { loadCore } from "./support/platform.ts";
 import { loadHeads, type HeadsData } from "./support/heads.ts";
 
@@ -70,6 +70,23 @@ describe("histogram splitter", () => {
     const histogramAccuracy = accuracy(histogram.predict(heads.test), heads.testClasses);
     expect(Math.abs(histogramAccuracy - exactAccuracy)).toBeLessThan(0.02);
     expect(histogram.featureImportances!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it("splits small nodes exactly, between values that share a bin", () => {
+    // 1,000 distinct values get quantile bins of about four values: 499.5 and
+    // 503.5 are edges, 500.5 is not. Only an exact split in a small node can
+    // separate 500 from 501.
+    const values = Float32Array.from({ length: 1000 }, (_, i) => i);
+    const classes = Int32Array.from({ length: 1000 }, (_, i) => (i > 500 ? 1 : 0));
+    const x = Matrix.upload(core, [values], 1000);
+    const y = LabelVector.upload(core, classes, 2);
+    const edges = Array.from(core.f64(binMatrix(x).edges, MAX_BINS - 1));
+    expect(edges).not.toContain(500.5);
+    const tree = new DecisionTreeClassifier(core, { splitter: "histogram" }).fit(x, y);
+    expect(Array.from(tree.structure().threshold)).toContain(500.5);
+    expect(Array.from(tree.predict(x))).toEqual(Array.from(classes));
+    tree.dispose();
+    x.free();
   });
 
   it("gives the same forest for the same seed", () => {

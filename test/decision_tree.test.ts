@@ -99,6 +99,39 @@ describe("DecisionTreeClassifier properties", () => {
     const tree = new DecisionTreeClassifier(core).fit(x, y);
     expect(Array.from(tree.predict(x))).toEqual([0, 0, 1, 1]);
   });
+
+  it("keeps neighbouring float32 values apart when the threshold between them has no float32", () => {
+    // Thresholds are float64 midpoints; probabilities walk float32 copies of them.
+    // Neighbours in float32 (3 + 2^-22 is the next float32 after 3), more than 1e-7 apart.
+    const next = 3 + 2 ** -22;
+    const large = Math.fround(3e38);
+    const largeNext = new Float32Array(new Uint32Array([new Uint32Array(new Float32Array([large]).buffer)[0] + 1]).buffer)[0];
+    const x = Matrix.upload(core, [new Float32Array([3, next, -next, -3, large, largeNext])], 6);
+    const y = LabelVector.upload(core, new Int32Array([0, 1, 0, 1, 0, 1]), 2);
+    const tree = new DecisionTreeClassifier(core).fit(x, y);
+    expect(Array.from(tree.predict(x))).toEqual([0, 1, 0, 1, 0, 1]);
+    expect(Array.from(tree.predictProba(x))).toEqual([1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1]);
+  });
+
+  it("gives each row the same probabilities in a long matrix as in a short one", () => {
+    // Prediction copies rows to row-major chunks of 65,536; 70,000 rows cross a chunk edge.
+    const tree = new DecisionTreeClassifier(core, { seed: 0 }).fit(heads.train, heads.trainLabels);
+    const rows = heads.test.rows;
+    const copies = Math.ceil(70_000 / rows);
+    const columns = Array.from({ length: heads.test.cols }, (_, j) => {
+      const column = core.f32(heads.test.ptr + j * rows * 4, rows);
+      const long = new Float32Array(rows * copies);
+      for (let c = 0; c < copies; c++) long.set(column, c * rows);
+      return long;
+    });
+    const long = Matrix.upload(core, columns, rows * copies);
+    const short = tree.predictProba(heads.test);
+    const proba = tree.predictProba(long);
+    expect(proba.length).toBe(short.length * copies);
+    for (let c = 0; c < copies; c++) expect(Array.from(proba.subarray(c * short.length, (c + 1) * short.length))).toEqual(Array.from(short));
+    long.free();
+    tree.dispose();
+  });
 });
 
 describe("DecisionTreeClassifier options", () => {

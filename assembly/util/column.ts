@@ -1,4 +1,5 @@
-// Reductions over one float32 column and staging of row blocks as float64.
+// Reductions over one float32 column, staging of row blocks as float64, and
+// row-major copies of row ranges.
 // Every sum is accumulated in f64, two lanes at a time with f64x2.
 
 /** Returns the sum of the two f64 lanes of `v`. */
@@ -110,4 +111,23 @@ export function stageBlock(column: usize, start: i32, count: i32, shift: f64, fa
     store<f64>(dst + (<usize>i << 3), (<f64>load<f32>(src + (<usize>i << 2)) - shift) * factor);
   }
   for (; i < padded; i++) store<f64>(dst + (<usize>i << 3), 0);
+}
+
+/**
+ * Copies rows [start, end) of column-major float32 `x` (`rows` rows, `cols`
+ * columns) into row-major `out` (`out[(row - start) * cols + col]`), 256
+ * rows at a time so that both sides stay in cache.
+ */
+export function transposeRows(x: usize, rows: i32, cols: i32, start: i32, end: i32, out: usize): void {
+  const rowBytes = <usize>cols << 2;
+  for (let blockStart = start; blockStart < end; blockStart += 256) {
+    const blockEnd = blockStart + 256 < end ? blockStart + 256 : end;
+    for (let col = 0; col < cols; col++) {
+      const column = x + ((<usize>col * <usize>rows) << 2);
+      const target = out + (<usize>col << 2);
+      for (let row = blockStart; row < blockEnd; row++) {
+        store<f32>(target + <usize>(row - start) * rowBytes, load<f32>(column + (<usize>row << 2)));
+      }
+    }
+  }
 }
