@@ -45,13 +45,16 @@ export class Tree {
   /**
    * The prediction form, made at the first prediction and kept until
    * `treeFree`: split nodes packed 16 bytes each (feature, float32
-   * threshold, left, right; a leaf child is ~leafIndex) and the leaves'
-   * class fractions (leafCount × classCount float64). 0 until made.
+   * threshold, left, right; a leaf child is ~reference, see prepare) and
+   * the class fractions of the leaves with more than one class
+   * (leafCount × classCount float64). 0 until made.
    */
   packed: usize = 0;
   leafFractions: usize = 0;
   /** Reference of the root in `packed`: 0, or ~0 when the root is a leaf. */
   root: i32 = 0;
+  splitCount: i32 = 0;
+  leafCount: i32 = 0;
   constructor(public classCount: i32, public featureCount: i32) {}
 
   /** Makes the prediction form once. */
@@ -59,22 +62,37 @@ export class Tree {
     if (this.packed != 0) return;
     const nodes = this.nodeCount;
     const k = this.classCount;
-    // Number split nodes and leaves separately, each in node order.
+    // Number split nodes in node order. A leaf gets a reference instead: class * 2 + 1
+    // when one class holds all its weight (its probabilities are then 1 and 0, with no
+    // table to read), else its row in the fraction table * 2.
     const index = heap.alloc(<usize>(nodes > 0 ? nodes : 1) << 2);
     let splits = 0;
     let leaves = 0;
     for (let node = 0; node < nodes; node++) {
-      store<i32>(index + (<usize>node << 2), unchecked(this.left[node]) == LEAF ? ~leaves++ : splits++);
+      if (unchecked(this.left[node]) != LEAF) {
+        store<i32>(index + (<usize>node << 2), splits++);
+        continue;
+      }
+      let holder = -1;
+      let holders = 0;
+      for (let c = 0; c < k; c++) {
+        if (unchecked(this.value[node * k + c]) != 0) {
+          holder = c;
+          holders++;
+        }
+      }
+      store<i32>(index + (<usize>node << 2), ~(holders == 1 ? holder * 2 + 1 : leaves++ * 2));
     }
     this.packed = heap.alloc(<usize>(splits > 0 ? splits : 1) << 4);
     this.leafFractions = heap.alloc(<usize>(leaves * k) << 3);
     for (let node = 0; node < nodes; node++) {
       const ref = load<i32>(index + (<usize>node << 2));
       if (ref < 0) {
+        if ((~ref & 1) == 1) continue;
         let total: f64 = 0;
         for (let c = 0; c < k; c++) total += unchecked(this.value[node * k + c]);
         if (total == 0) total = 1;
-        const target = this.leafFractions + (<usize>(~ref * k) << 3);
+        const target = this.leafFractions + (<usize>((~ref >> 1) * k) << 3);
         for (let c = 0; c < k; c++) store<f64>(target + (<usize>c << 3), unchecked(this.value[node * k + c]) / total);
         continue;
       }
@@ -85,6 +103,8 @@ export class Tree {
       store<i32>(at, load<i32>(index + (<usize>unchecked(this.right[node]) << 2)), 12);
     }
     this.root = load<i32>(index);
+    this.splitCount = splits;
+    this.leafCount = leaves;
     heap.free(index);
   }
 
@@ -553,10 +573,21 @@ export function treeDepth(handle: i32): i32 {
   return select<i32>(node, next, node < 0);
 }
 
-/** Writes (or adds) leaf `leaf`'s class fractions to row `row` of `out`. */
+/** Writes (or adds) the class probabilities of leaf reference `leaf` (see Tree.prepare) to row `row` of `out`. */
 @inline function addLeaf(fractions: usize, leaf: i32, out: usize, row: i32, k: i32, accumulate: bool): void {
-  const source = fractions + (<usize>(leaf * k) << 3);
   const target = out + ((<usize>row * <usize>k) << 3);
+  if (leaf & 1) {
+    // A pure leaf: probability 1 for its class, 0 for the others.
+    const at = target + (<usize>(leaf >> 1) << 3);
+    if (accumulate) {
+      store<f64>(at, load<f64>(at) + 1.0);
+    } else {
+      memory.fill(target, 0, <usize>k << 3);
+      store<f64>(at, 1.0);
+    }
+    return;
+  }
+  const source = fractions + (<usize>((leaf >> 1) * k) << 3);
   if (accumulate) {
     for (let c = 0; c < k; c++) {
       const at = target + (<usize>c << 3);
@@ -584,30 +615,107 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
   const root = tree.root;
   const rowBytes = <usize>tree.featureCount << 2;
 
-  // Eight rows walk together, one level per round and without branches, so
-  // their loads overlap instead of waiting on each other's mispredictions.
+  // Eight rows walk at once, one level per round, so that their memory loads
+  // overlap; a lane that reaches its leaf takes the next row right away. A
+  // finished lane (row -1) keeps stepping on row 0, harmlessly, as a leaf
+  // reference stays where it is.
   let i = 0;
-  for (; i + 8 <= count; i += 8) {
-    const row = rowMajor + <usize>i * rowBytes;
-    let n0 = root, n1 = root, n2 = root, n3 = root, n4 = root, n5 = root, n6 = root, n7 = root;
-    while ((n0 & n1 & n2 & n3 & n4 & n5 & n6 & n7) >= 0) {
-      n0 = stepNode(packed, n0, row);
-      n1 = stepNode(packed, n1, row + rowBytes);
-      n2 = stepNode(packed, n2, row + 2 * rowBytes);
-      n3 = stepNode(packed, n3, row + 3 * rowBytes);
-      n4 = stepNode(packed, n4, row + 4 * rowBytes);
-      n5 = stepNode(packed, n5, row + 5 * rowBytes);
-      n6 = stepNode(packed, n6, row + 6 * rowBytes);
-      n7 = stepNode(packed, n7, row + 7 * rowBytes);
+  if (root >= 0 && count >= 8) {
+    let r0 = 0; let r1 = 1; let r2 = 2; let r3 = 3; let r4 = 4; let r5 = 5; let r6 = 6; let r7 = 7;
+    let n0 = root; let n1 = root; let n2 = root; let n3 = root; let n4 = root; let n5 = root; let n6 = root; let n7 = root;
+    let next = 8;
+    let active = 8;
+    while (active > 0) {
+      n0 = stepNode(packed, n0, rowMajor + <usize>(r0 & ~(r0 >> 31)) * rowBytes);
+      n1 = stepNode(packed, n1, rowMajor + <usize>(r1 & ~(r1 >> 31)) * rowBytes);
+      n2 = stepNode(packed, n2, rowMajor + <usize>(r2 & ~(r2 >> 31)) * rowBytes);
+      n3 = stepNode(packed, n3, rowMajor + <usize>(r3 & ~(r3 >> 31)) * rowBytes);
+      n4 = stepNode(packed, n4, rowMajor + <usize>(r4 & ~(r4 >> 31)) * rowBytes);
+      n5 = stepNode(packed, n5, rowMajor + <usize>(r5 & ~(r5 >> 31)) * rowBytes);
+      n6 = stepNode(packed, n6, rowMajor + <usize>(r6 & ~(r6 >> 31)) * rowBytes);
+      n7 = stepNode(packed, n7, rowMajor + <usize>(r7 & ~(r7 >> 31)) * rowBytes);
+      if (n0 < 0 && r0 >= 0) {
+        addLeaf(fractions, ~n0, out, r0, k, accumulate);
+        if (next < count) {
+          r0 = next++;
+          n0 = root;
+        } else {
+          r0 = -1;
+          active--;
+        }
+      }
+      if (n1 < 0 && r1 >= 0) {
+        addLeaf(fractions, ~n1, out, r1, k, accumulate);
+        if (next < count) {
+          r1 = next++;
+          n1 = root;
+        } else {
+          r1 = -1;
+          active--;
+        }
+      }
+      if (n2 < 0 && r2 >= 0) {
+        addLeaf(fractions, ~n2, out, r2, k, accumulate);
+        if (next < count) {
+          r2 = next++;
+          n2 = root;
+        } else {
+          r2 = -1;
+          active--;
+        }
+      }
+      if (n3 < 0 && r3 >= 0) {
+        addLeaf(fractions, ~n3, out, r3, k, accumulate);
+        if (next < count) {
+          r3 = next++;
+          n3 = root;
+        } else {
+          r3 = -1;
+          active--;
+        }
+      }
+      if (n4 < 0 && r4 >= 0) {
+        addLeaf(fractions, ~n4, out, r4, k, accumulate);
+        if (next < count) {
+          r4 = next++;
+          n4 = root;
+        } else {
+          r4 = -1;
+          active--;
+        }
+      }
+      if (n5 < 0 && r5 >= 0) {
+        addLeaf(fractions, ~n5, out, r5, k, accumulate);
+        if (next < count) {
+          r5 = next++;
+          n5 = root;
+        } else {
+          r5 = -1;
+          active--;
+        }
+      }
+      if (n6 < 0 && r6 >= 0) {
+        addLeaf(fractions, ~n6, out, r6, k, accumulate);
+        if (next < count) {
+          r6 = next++;
+          n6 = root;
+        } else {
+          r6 = -1;
+          active--;
+        }
+      }
+      if (n7 < 0 && r7 >= 0) {
+        addLeaf(fractions, ~n7, out, r7, k, accumulate);
+        if (next < count) {
+          r7 = next++;
+          n7 = root;
+        } else {
+          r7 = -1;
+          active--;
+        }
+      }
     }
-    addLeaf(fractions, ~n0, out, i, k, accumulate);
-    addLeaf(fractions, ~n1, out, i + 1, k, accumulate);
-    addLeaf(fractions, ~n2, out, i + 2, k, accumulate);
-    addLeaf(fractions, ~n3, out, i + 3, k, accumulate);
-    addLeaf(fractions, ~n4, out, i + 4, k, accumulate);
-    addLeaf(fractions, ~n5, out, i + 5, k, accumulate);
-    addLeaf(fractions, ~n6, out, i + 6, k, accumulate);
-    addLeaf(fractions, ~n7, out, i + 7, k, accumulate);
+    i = count;
   }
   for (; i < count; i++) {
     const row = rowMajor + <usize>i * rowBytes;
@@ -779,5 +887,48 @@ export function treeImport(
   memory.copy(tree.weightedNodeSamples.dataStart, weightedNodeSamples, <usize>nodeCount << 3);
   memory.copy(tree.value.dataStart, value, <usize>(nodeCount * classCount) << 3);
   tree.depth = depth;
+  return registerTree(tree);
+}
+
+/**
+ * Makes the tree's prediction form (see Tree.packed) and writes where it is
+ * into int32 `out`: split count, leaf count, root reference, address of the
+ * packed split nodes, address of the leaf fractions.
+ */
+export function treePackedForm(handle: i32, out: usize): void {
+  const tree = getTree(handle);
+  tree.prepare();
+  store<i32>(out, tree.splitCount);
+  store<i32>(out, tree.leafCount, 4);
+  store<i32>(out, tree.root, 8);
+  store<u32>(out, <u32>tree.packed, 12);
+  store<u32>(out, <u32>tree.leafFractions, 16);
+}
+
+/**
+ * Registers a tree that has only a prediction form, copied from `packed`
+ * (splits × 16 bytes) and `fractions` (leaves × classCount float64), as
+ * `treePackedForm` describes it. Such a tree predicts; it has no node
+ * arrays to export or to compute importances from. Returns its handle.
+ */
+export function treeImportPacked(
+  classCount: i32,
+  featureCount: i32,
+  splits: i32,
+  leaves: i32,
+  root: i32,
+  packed: usize,
+  fractions: usize,
+): i32 {
+  const tree = new Tree(classCount, featureCount);
+  const packedBytes = <usize>(splits > 0 ? splits : 1) << 4;
+  const fractionBytes = <usize>(leaves * classCount) << 3;
+  tree.packed = heap.alloc(packedBytes);
+  tree.leafFractions = heap.alloc(fractionBytes);
+  memory.copy(tree.packed, packed, <usize>splits << 4);
+  memory.copy(tree.leafFractions, fractions, fractionBytes);
+  tree.root = root;
+  tree.splitCount = splits;
+  tree.leafCount = leaves;
   return registerTree(tree);
 }

@@ -17,6 +17,8 @@ export {
   treeImportances,
   treeExport,
   treeImport,
+  treeImportPacked,
+  treePackedForm,
 } from "./cart";
 export * from "./forest";
 export { binEdges, binEncode, transposeF32 } from "./binning";

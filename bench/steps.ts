@@ -15,7 +15,7 @@ import { readCsv } from "../src/csv.ts";
 import { DecisionTreeClassifier } from "../src/decision_tree.ts";
 import { GaussianNB } from "../src/gaussian_nb.ts";
 import { LogisticRegression } from "../src/logistic_regression.ts";
-import { RandomForestClassifier } from "../src/random_forest.ts";
+import { PARALLEL_PREDICT_ROWS, RandomForestClassifier } from "../src/random_forest.ts";
 import { fileSource } from "../runtimes/node/files.ts";
 import { nodeForestPool } from "../runtimes/node/forest_pool.ts";
 import { mljsStep } from "./mljs_steps.ts";
@@ -27,6 +27,7 @@ import {
   roundAccuracy,
   SkipStep,
   timeRuns,
+  type LoadedSplit,
   type StepContext,
   type StepEntry,
   type StepFunction,
@@ -102,8 +103,9 @@ const forestStep: StepFunction = async (context) => {
   for (let run = 0; run < context.runs; run++) {
     (globalThis as { gc?: () => void }).gc?.();
     const start = performance.now();
-    forest!.predict(split.xTrain);
-    const testPredicted = forest!.predict(split.xTest);
+    const testPredicted = pool
+      ? (await forest!.predictAsync(split.xTrain, pool), await forest!.predictAsync(split.xTest, pool))
+      : (forest!.predict(split.xTrain), forest!.predict(split.xTest));
     predictSeconds.push((performance.now() - start) / 1000);
     testAccuracy = accuracy(testPredicted, split.yTest);
   }
@@ -111,10 +113,20 @@ const forestStep: StepFunction = async (context) => {
   const fitDetails = { trees: context.trees, splitter: forest!.splitterUsed!, "test accuracy": roundAccuracy(testAccuracy) };
   return [
     { step: "rf-fit", tool: `flowguard RandomForestClassifier (${forest!.splitterUsed}, ${threads})`, seconds: fitSeconds, details: fitDetails },
-    // predict always runs on the calling thread; the pool only fits.
-    { step: "rf-predict", tool: "flowguard RandomForestClassifier.predict (1 thread)", seconds: predictSeconds, details: { rows: split.xTrain.rows + split.xTest.rows } },
+    { step: "rf-predict", tool: `flowguard RandomForestClassifier.predict (${predictThreads(context.workers, split)})`, seconds: predictSeconds, details: { rows: split.xTrain.rows + split.xTest.rows } },
   ];
 };
+
+/** How the forest's prediction ran: predictAsync uses a worker per PARALLEL_PREDICT_ROWS rows, up to the pool's size. */
+function predictThreads(workers: number, split: LoadedSplit): string {
+  const describe = (rows: number) => {
+    const used = Math.min(workers, Math.floor(rows / PARALLEL_PREDICT_ROWS));
+    return used > 1 ? `${used} worker threads` : "1 thread";
+  };
+  const train = describe(split.xTrain.rows);
+  const test = describe(split.xTest.rows);
+  return train === test ? train : `${train} for the training rows, ${test} for the test rows`;
+}
 
 const logisticStep: StepFunction = async (context) => {
   const split = loadSplit(context);

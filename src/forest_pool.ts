@@ -1,10 +1,12 @@
 /**
- * Fits random forest trees on several workers. Each worker instantiates its
- * own copy of the WebAssembly core, receives the training data once per fit
- * and builds the trees whose seeds it is given. The trees come back as node
- * arrays and are rebuilt in the caller's core, in tree order. Every tree
- * depends only on its own seed, so the forest is the same for any number of
- * workers.
+ * Fits random forest trees on several workers, and predicts with them.
+ * Each worker instantiates its own copy of the WebAssembly core, receives
+ * the training data once per fit and builds the trees whose seeds it is
+ * given. The trees come back as node arrays and are rebuilt in the
+ * caller's core, in tree order. Every tree depends only on its own seed, so
+ * the forest is the same for any number of workers. To predict, each
+ * worker gets every tree in prediction form and one part of the rows, and
+ * sums the trees' probabilities in tree order, as one thread would.
  *
  * Runtimes supply the workers: a `WorkerFactory` returns something with
  * `postMessage`, a message callback and `terminate` (a Web Worker, a Node
@@ -56,8 +58,25 @@ export interface TreeMessage {
   structure: TreeStructure;
 }
 
+/** A tree's prediction form: packed split nodes, leaf class fractions and the root's reference. */
+export interface PackedTree {
+  /** 16 bytes per split node: feature (int32), threshold (float32), left, right (int32; ~leaf for a leaf). */
+  nodes: Uint8Array;
+  /** Class fractions of each leaf, leaves × classCount. */
+  leafFractions: Float64Array;
+  root: number;
+}
+
+/** A forest's trees in prediction form, sent to every worker of a prediction. */
+export interface PredictJob {
+  classCount: number;
+  featureCount: number;
+  trees: PackedTree[];
+}
+
 type PoolMessage =
   | { type: "tree"; index: number; depth: number; structure: TreeStructure }
+  | { type: "proba"; proba: Float64Array }
   | { type: "done" }
   | { type: "error"; message: string };
 
@@ -101,6 +120,37 @@ export class ForestPool {
     await Promise.all(runs);
   }
 
+  /**
+   * Sums the trees' class probabilities for each part of the rows on its own
+   * worker. `parts[i]` holds `rows[i]` rows, column-major; the result for
+   * part i has rows[i] × classCount values, summed over the trees in order,
+   * so it is the same as one thread's sum.
+   */
+  async sumProba(job: PredictJob, parts: Float32Array[], rows: number[]): Promise<Float64Array[]> {
+    return Promise.all(
+      parts.map(
+        (x, i) =>
+          new Promise<Float64Array>((resolve, reject) => {
+            const port = this.factory();
+            let result: Float64Array | undefined;
+            const finish = (error?: Error) => {
+              port.terminate();
+              if (error) reject(error);
+              else resolve(result!);
+            };
+            port.onError((error) => finish(new Error(`model: a forest worker failed: ${messageOf(error)}`)));
+            port.onMessage((raw) => {
+              const message = raw as PoolMessage;
+              if (message.type === "proba") result = message.proba;
+              else if (message.type === "done") finish();
+              else if (message.type === "error") finish(new Error(`model: a forest worker failed: ${message.message}`));
+            });
+            port.postMessage({ type: "predict", module: this.module, job, x, rows: rows[i] }, [x.buffer]);
+          }),
+      ),
+    );
+  }
+
   private runWorker(job: ForestJob, indices: number[], seeds: number[], onTree: (tree: TreeMessage) => void): Promise<void> {
     return new Promise((resolve, reject) => {
       const port = this.factory();
@@ -114,7 +164,7 @@ export class ForestPool {
         const message = raw as PoolMessage;
         if (message.type === "tree") onTree(message);
         else if (message.type === "done") finish();
-        else finish(new Error(`model: a forest worker failed: ${message.message}`));
+        else if (message.type === "error") finish(new Error(`model: a forest worker failed: ${message.message}`));
       });
       port.postMessage({ type: "fit", module: this.module, job, indices, seeds });
     });
@@ -139,39 +189,86 @@ function writeInto(core: Core, array: Float32Array | Uint8Array | Float64Array |
  * runtime-specific import.
  */
 export function serveForestWorker(
-  port: { postMessage(message: unknown): void; onMessage(handler: (message: unknown) => void): void },
+  port: { postMessage(message: unknown, transfer?: Transferable[]): void; onMessage(handler: (message: unknown) => void): void },
   createCore: (module: WebAssembly.Module) => Promise<Core>,
 ): void {
   port.onMessage(async (raw) => {
-    const message = raw as { type: string; module: WebAssembly.Module | Uint8Array; job: ForestJob; indices: number[]; seeds: number[] };
-    if (message.type !== "fit") return;
+    const message = raw as WorkerRequest;
+    if (message.type !== "fit" && message.type !== "predict") return;
     try {
       const module = message.module instanceof WebAssembly.Module ? message.module : await WebAssembly.compile(message.module as Uint8Array<ArrayBuffer>);
       const core = await createCore(module);
-      const { job } = message;
-      const e = core.exports;
-      const y = writeInto(core, job.y);
-      const histogram = job.splitter === "histogram";
-      const x = writeInto(core, histogram ? job.rowValues! : job.x!);
-      const codes = histogram ? writeInto(core, job.codes!) : 0;
-      const edges = histogram ? writeInto(core, job.edges!) : 0;
-      const edgeCounts = histogram ? writeInto(core, job.edgeCounts!) : 0;
-      for (let t = 0; t < message.indices.length; t++) {
-        const seed = message.seeds[t];
-        const handle = histogram
-          ? e.histForestTreeFit(x, codes, job.rows, job.cols, edges, edgeCounts, job.maxBins, y, job.classCount, job.bootstrap,
-              job.maxFeatures, job.maxDepth, job.minSamplesSplit, job.minSamplesLeaf, job.exactBelow!, seed)
-          : e.forestTreeFit(x, job.rows, job.cols, y, job.classCount, job.bootstrap,
-              job.maxFeatures, job.maxDepth, job.minSamplesSplit, job.minSamplesLeaf, seed);
-        const structure = exportTree(core, handle, job.classCount);
-        port.postMessage({ type: "tree", index: message.indices[t], depth: e.treeDepth(handle), structure });
-        e.treeFree(handle);
-      }
+      if (message.type === "fit") fitInWorker(core, message, port);
+      else predictInWorker(core, message, port);
       port.postMessage({ type: "done" });
     } catch (error) {
       port.postMessage({ type: "error", message: messageOf(error) });
     }
   });
+}
+
+type WorkerRequest =
+  | { type: "fit"; module: WebAssembly.Module | Uint8Array; job: ForestJob; indices: number[]; seeds: number[] }
+  | { type: "predict"; module: WebAssembly.Module | Uint8Array; job: PredictJob; x: Float32Array; rows: number };
+
+/** Copies the job's data into the worker's core once and fits each seed's tree. */
+function fitInWorker(core: Core, message: Extract<WorkerRequest, { type: "fit" }>, port: { postMessage(message: unknown): void }): void {
+  const { job } = message;
+  const e = core.exports;
+  const y = writeInto(core, job.y);
+  const histogram = job.splitter === "histogram";
+  const x = writeInto(core, histogram ? job.rowValues! : job.x!);
+  const codes = histogram ? writeInto(core, job.codes!) : 0;
+  const edges = histogram ? writeInto(core, job.edges!) : 0;
+  const edgeCounts = histogram ? writeInto(core, job.edgeCounts!) : 0;
+  for (let t = 0; t < message.indices.length; t++) {
+    const seed = message.seeds[t];
+    const handle = histogram
+      ? e.histForestTreeFit(x, codes, job.rows, job.cols, edges, edgeCounts, job.maxBins, y, job.classCount, job.bootstrap,
+          job.maxFeatures, job.maxDepth, job.minSamplesSplit, job.minSamplesLeaf, job.exactBelow!, seed)
+      : e.forestTreeFit(x, job.rows, job.cols, y, job.classCount, job.bootstrap,
+          job.maxFeatures, job.maxDepth, job.minSamplesSplit, job.minSamplesLeaf, seed);
+    const structure = exportTree(core, handle, job.classCount);
+    port.postMessage({ type: "tree", index: message.indices[t], depth: e.treeDepth(handle), structure });
+    e.treeFree(handle);
+  }
+}
+
+/** Rebuilds the trees' prediction forms and sums their probabilities over the rows sent. */
+function predictInWorker(core: Core, message: Extract<WorkerRequest, { type: "predict" }>, port: { postMessage(message: unknown, transfer?: Transferable[]): void }): void {
+  const { job, rows } = message;
+  const handles = Int32Array.from(job.trees, (tree) => importPackedTree(core, tree, job.classCount, job.featureCount));
+  const x = writeInto(core, message.x);
+  const size = rows * job.classCount;
+  const out = core.alloc(size * 8);
+  core.f64(out, size).fill(0);
+  const handlesPtr = writeInto(core, handles);
+  core.exports.forestAccumulateProba(handlesPtr, handles.length, x, rows, out);
+  const proba = core.f64(out, size).slice();
+  port.postMessage({ type: "proba", proba }, [proba.buffer]);
+}
+
+/** Returns the prediction form of tree `handle` in `core`, copied out of linear memory. */
+export function packedTree(core: Core, handle: number, classCount: number): PackedTree {
+  const info = core.alloc(20);
+  core.exports.treePackedForm(handle, info);
+  const [splits, leaves, root, nodesPtr, fractionsPtr] = core.i32(info, 5);
+  core.free(info);
+  return {
+    nodes: new Uint8Array(core.exports.memory.buffer, nodesPtr >>> 0, splits * 16).slice(),
+    leafFractions: core.f64(fractionsPtr >>> 0, leaves * classCount).slice(),
+    root,
+  };
+}
+
+function importPackedTree(core: Core, tree: PackedTree, classCount: number, featureCount: number): number {
+  const nodes = writeInto(core, tree.nodes);
+  const fractions = writeInto(core, tree.leafFractions);
+  const leaves = tree.leafFractions.length / classCount;
+  const handle = core.exports.treeImportPacked(classCount, featureCount, tree.nodes.length / 16, leaves, tree.root, nodes, fractions);
+  core.free(nodes);
+  core.free(fractions);
+  return handle;
 }
 
 /**
@@ -182,7 +279,7 @@ export function webForestPool(module: WebAssembly.Module | Uint8Array, script: U
   const factory = (): WorkerPort => {
     const worker = new Worker(script, { type: "module" });
     return {
-      postMessage: (message) => worker.postMessage(message),
+      postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
       onMessage: (handler) => {
         worker.onmessage = (event: MessageEvent) => handler(event.data);
       },
@@ -201,12 +298,12 @@ export function webForestPool(module: WebAssembly.Module | Uint8Array, script: U
 /** Serves forest fits inside a standard Web Worker (the worker side of `webForestPool`). */
 export function serveWebForestWorker(createCore: (module: WebAssembly.Module) => Promise<Core>): void {
   const scope = globalThis as unknown as {
-    postMessage(message: unknown): void;
+    postMessage(message: unknown, transfer?: Transferable[]): void;
     onmessage: ((event: MessageEvent) => void) | null;
   };
   serveForestWorker(
     {
-      postMessage: (message) => scope.postMessage(message),
+      postMessage: (message, transfer) => scope.postMessage(message, transfer ?? []),
       onMessage: (handler) => {
         scope.onmessage = (event) => handler(event.data);
       },

@@ -13,7 +13,7 @@
  */
 import { binMatrix, checkSplitter, chooseSplitter, EXACT_BELOW, type Splitter } from "./binning.ts";
 import { checkShapes, TREE_PARAMS, treeImportances } from "./decision_tree.ts";
-import { importTree, type ForestJob, type ForestPool } from "./forest_pool.ts";
+import { importTree, packedTree, type ForestJob, type ForestPool, type PackedTree, type PredictJob } from "./forest_pool.ts";
 import type { Classifier } from "./model.ts";
 import { resolveParams, type ParamTable } from "./params.ts";
 import type { Core, LabelVector, Matrix } from "./wasm.ts";
@@ -36,6 +36,9 @@ export interface RandomForestOptions {
   /** Called after each fitted tree with (done, total). */
   onProgress?: (done: number, total: number) => void;
 }
+
+/** Rows per worker below which a parallel prediction uses fewer workers: each worker first receives every tree. */
+export const PARALLEL_PREDICT_ROWS = 50_000;
 
 const FOREST_PARAMS: ParamTable = {
   ...TREE_PARAMS,
@@ -65,6 +68,8 @@ export class RandomForestClassifier implements Classifier {
   /** Seed of each tree, in tree order. */
   treeSeeds: Uint32Array = new Uint32Array(0);
   private handles = new Int32Array(0);
+  /** The trees in prediction form, copied out at the first parallel prediction. */
+  private packedTrees: PackedTree[] | undefined;
   private readonly onProgress?: (done: number, total: number) => void;
 
   /**
@@ -234,6 +239,40 @@ export class RandomForestClassifier implements Classifier {
     return argmaxRows(this.predictProba(x), this.classCount);
   }
 
+  /**
+   * predictProba with the rows split across the pool's workers; the result
+   * is identical, as each row's sum still runs over the trees in order.
+   * Below PARALLEL_PREDICT_ROWS rows per worker, fewer workers are used,
+   * and with one the rows are predicted in this thread.
+   */
+  async predictProbaAsync(x: Matrix, pool: ForestPool): Promise<Float64Array> {
+    this.checkFitted(x);
+    const parts = Math.min(pool.size, Math.floor(x.rows / PARALLEL_PREDICT_ROWS));
+    if (parts <= 1) return this.predictProba(x);
+    const k = this.classCount;
+    this.packedTrees ??= Array.from(this.handles, (handle) => packedTree(this.core, handle, k));
+    const job: PredictJob = { classCount: k, featureCount: x.cols, trees: this.packedTrees };
+    const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * x.rows) / parts));
+    const rows = bounds.slice(1).map((end, i) => end - bounds[i]);
+    const columns = Array.from({ length: x.cols }, (_, j) => this.core.f32(x.ptr + j * x.rows * 4, x.rows));
+    const slices = rows.map((count, i) => {
+      const slice = new Float32Array(count * x.cols);
+      for (let j = 0; j < x.cols; j++) slice.set(columns[j].subarray(bounds[i], bounds[i] + count), j * count);
+      return slice;
+    });
+    const sums = await pool.sumProba(job, slices, rows);
+    const proba = new Float64Array(x.rows * k);
+    sums.forEach((sum, i) => proba.set(sum, bounds[i] * k));
+    const trees = this.handles.length;
+    for (let i = 0; i < proba.length; i++) proba[i] /= trees;
+    return proba;
+  }
+
+  /** predict with the rows split across the pool's workers (see predictProbaAsync). */
+  async predictAsync(x: Matrix, pool: ForestPool): Promise<Int32Array> {
+    return argmaxRows(await this.predictProbaAsync(x, pool), this.classCount);
+  }
+
   /** Handles of the fitted trees in the core, in tree order. */
   get treeHandles(): Int32Array {
     return this.handles;
@@ -242,6 +281,7 @@ export class RandomForestClassifier implements Classifier {
   dispose(): void {
     for (const handle of this.handles) this.core.exports.treeFree(handle);
     this.handles = new Int32Array(0);
+    this.packedTrees = undefined;
   }
 
   private checkFitted(x: Matrix): void {

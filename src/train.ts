@@ -162,8 +162,9 @@ export async function trainModels(run: TrainingRun): Promise<ModelResult[]> {
 
       run.onProgress?.({ step: `predict ${kind}`, message: `measuring ${MODEL_NAMES[kind]}` });
       const predictStart = performance.now();
-      const trainPredicted = model.predict(run.train.matrix);
-      const testPredicted = model.predict(run.test.matrix);
+      const pool = model instanceof RandomForestClassifier ? run.forestPool : undefined;
+      const trainPredicted = pool ? await (model as RandomForestClassifier).predictAsync(run.train.matrix, pool) : model.predict(run.train.matrix);
+      const testPredicted = pool ? await (model as RandomForestClassifier).predictAsync(run.test.matrix, pool) : model.predict(run.test.matrix);
       run.timings[`predict ${kind}`] = (performance.now() - predictStart) / 1000;
 
       const result: ModelResult = {

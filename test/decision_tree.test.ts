@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DecisionTreeClassifier } from "../src/decision_tree.ts";
 import { LabelVector, Matrix, type Core } from "../src/wasm.ts";
 import { loadCore, readJson } from "./support/platform.ts";
-import { loadHeads, type HeadsData } from "./support/heads.ts";
+import { loadHeads, tileRows, type HeadsData } from "./support/heads.ts";
 
 // Written by reference/trees.py with scikit-learn 1.2.1.
 const fixture = await readJson("test/fixtures/trees/heads.json");
@@ -116,15 +116,8 @@ describe("DecisionTreeClassifier properties", () => {
   it("gives each row the same probabilities in a long matrix as in a short one", () => {
     // Prediction copies rows to row-major chunks of 65,536; 70,000 rows cross a chunk edge.
     const tree = new DecisionTreeClassifier(core, { seed: 0 }).fit(heads.train, heads.trainLabels);
-    const rows = heads.test.rows;
-    const copies = Math.ceil(70_000 / rows);
-    const columns = Array.from({ length: heads.test.cols }, (_, j) => {
-      const column = core.f32(heads.test.ptr + j * rows * 4, rows);
-      const long = new Float32Array(rows * copies);
-      for (let c = 0; c < copies; c++) long.set(column, c * rows);
-      return long;
-    });
-    const long = Matrix.upload(core, columns, rows * copies);
+    const long = tileRows(core, heads.test, 70_000);
+    const copies = long.rows / heads.test.rows;
     const short = tree.predictProba(heads.test);
     const proba = tree.predictProba(long);
     expect(proba.length).toBe(short.length * copies);

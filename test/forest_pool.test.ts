@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { RandomForestClassifier } from "../src/random_forest.ts";
+import { PARALLEL_PREDICT_ROWS, RandomForestClassifier } from "../src/random_forest.ts";
 import type { Core } from "../src/wasm.ts";
 import { nodeForestPool } from "../runtimes/node/forest_pool.ts";
 import { loadCore } from "../runtimes/node/wasm.ts";
-import { loadHeads, type HeadsData } from "./support/heads.ts";
+import { loadHeads, tileRows, type HeadsData } from "./support/heads.ts";
 
 // The worker script is the bundled one in dist/node (built by `node build.mjs`).
 const WORKER = new URL("../dist/node/forest_worker.js", import.meta.url);
@@ -34,6 +34,30 @@ describe("forest on worker threads", () => {
       single.dispose();
     });
   }
+
+  it("predicts on workers exactly as in this thread", async () => {
+    const forest = new RandomForestClassifier(core, { trees: 6, seed: 2, splitter: "histogram" }).fit(heads.train, heads.trainLabels);
+    const long = tileRows(core, heads.test, 2 * PARALLEL_PREDICT_ROWS + 1000);
+    const expected = forest.predictProba(long);
+    for (const workers of [2, 3]) {
+      const proba = await forest.predictProbaAsync(long, nodeForestPool(module, WORKER, workers));
+      expect(proba.length).toBe(expected.length);
+      let differing = 0;
+      for (let i = 0; i < proba.length; i++) if (proba[i] !== expected[i]) differing++;
+      expect(differing).toBe(0);
+    }
+    expect(Array.from(await forest.predictAsync(long, nodeForestPool(module, WORKER, 2)))).toEqual(Array.from(forest.predict(long)));
+    long.free();
+    forest.dispose();
+  });
+
+  it("predicts few rows in this thread without starting workers", async () => {
+    const forest = new RandomForestClassifier(core, { trees: 3, seed: 2 }).fit(heads.train, heads.trainLabels);
+    const pool = nodeForestPool(module, WORKER, 2);
+    pool.sumProba = () => Promise.reject(new Error("no worker should start"));
+    expect(Array.from(await forest.predictProbaAsync(heads.test, pool))).toEqual(Array.from(forest.predictProba(heads.test)));
+    forest.dispose();
+  });
 
   it("reports progress once per tree", async () => {
     const seen: number[] = [];

@@ -10,7 +10,7 @@ export function nodeForestPool(module: WebAssembly.Module, workerScript: URL, si
   const factory = (): WorkerPort => {
     const worker = new Worker(workerScript);
     return {
-      postMessage: (message) => worker.postMessage(message),
+      postMessage: (message, transfer) => worker.postMessage(message, transfer as never),
       onMessage: (handler) => worker.on("message", handler),
       onError: (handler) => worker.on("error", handler),
       terminate: () => void worker.terminate(),

@@ -7,7 +7,7 @@ if (parentPort === null) throw new Error("model: the forest worker must run in a
 const port = parentPort;
 serveForestWorker(
   {
-    postMessage: (message) => port.postMessage(message),
+    postMessage: (message, transfer) => port.postMessage(message, transfer as never),
     onMessage: (handler) => port.on("message", handler),
   },
   (module) => Core.create(module),

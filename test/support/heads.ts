@@ -41,3 +41,15 @@ export async function loadHeads(core: Core): Promise<HeadsData> {
     testClasses: classesOf(odd),
   };
 }
+
+/** Returns a new matrix of at least `rows` rows: copies of `x`'s rows, one after another, in order. */
+export function tileRows(core: Core, x: Matrix, rows: number): Matrix {
+  const copies = Math.ceil(rows / x.rows);
+  const columns = Array.from({ length: x.cols }, (_, j) => {
+    const column = core.f32(x.ptr + j * x.rows * 4, x.rows);
+    const long = new Float32Array(x.rows * copies);
+    for (let c = 0; c < copies; c++) long.set(column, c * x.rows);
+    return long;
+  });
+  return Matrix.upload(core, columns, x.rows * copies);
+}
