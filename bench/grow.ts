@@ -3,7 +3,8 @@
  * timing only. Rows are drawn with replacement from the sample with a seeded
  * generator, and every continuous value is multiplied by a factor drawn
  * uniformly from [0.99, 1.01], so that drawn copies of the same flow
- * differ. Flag, count, port, protocol and header-size columns keep their
+ * differ; it is written with 7 significant digits (whole numbers stay
+ * whole). Flag, count, port, protocol and header-size columns keep their
  * exact values. Identifier columns and labels are copied as they are, and
  * the header is the sample's header byte for byte, so the file has the
  * layout of a CICFlowMeter file.
@@ -25,6 +26,12 @@ export const GROW_SEED = 2019;
 
 /** Largest relative change of a continuous value: 0.01 means a factor in [0.99, 1.01]. */
 export const JITTER = 0.01;
+/**
+ * Significant digits of a jittered value that was not a whole number:
+ * about float32's precision, which is what flowguard keeps. Full float64
+ * text would double the file's size against the sample's own values.
+ */
+export const SIGNIFICANT_DIGITS = 7;
 
 /**
  * Features that keep their exact value: TCP flags, packet counts, ports,
@@ -106,14 +113,16 @@ export function growSample(options: GrowOptions): GrowResult {
   const exactColumns = sample.names.filter(
     (name, j) => !sample.jittered[j] && !IDENTIFIER_COLUMNS.includes(name) && name !== LABEL_COLUMN,
   );
-  writeFileSync(readmePath, readmeText(basename(csvPath), rows, sample.lines.length, exactColumns));
+  const readme = readmeText(basename(csvPath), rows, sample.lines.length, exactColumns);
 
-  if (existsSync(csvPath)) {
+  // A file grown by another version of this code has a different README beside it, and is grown again.
+  if (existsSync(csvPath) && existsSync(readmePath) && readFileSync(readmePath, "utf8") === readme) {
     return { csvPath, readmePath, written: false, sampleRows: sample.lines.length, jitteredColumns, exactColumns };
   }
   const partialPath = `${csvPath}.partial`;
   writeRows(partialPath, sample, rows);
   renameSync(partialPath, csvPath);
+  writeFileSync(readmePath, readme);
   return { csvPath, readmePath, written: true, sampleRows: sample.lines.length, jitteredColumns, exactColumns };
 }
 
@@ -192,7 +201,7 @@ function writeRows(path: string, sample: Sample, rows: number): void {
           continue;
         }
         const jitteredValue = value * (1 + JITTER * (2 * random.nextFloat() - 1));
-        line += integer[j] ? String(Math.round(jitteredValue)) : String(jitteredValue);
+        line += integer[j] ? String(Math.round(jitteredValue)) : String(Number(jitteredValue.toPrecision(SIGNIFICANT_DIGITS)));
       }
       chunk += `${line}\n`;
       if (chunk.length >= WRITE_BYTES) {
@@ -214,7 +223,9 @@ CIC-DDoS2019 sample shipped in data/sample/01-12 (${sampleRows.toLocaleString("e
 classes Benign, Syn, UDP, MSSQL, LDAP and NetBIOS). It holds ${rows.toLocaleString("en-US")} rows
 drawn with replacement from those rows (seed ${GROW_SEED}). Every continuous
 feature value was multiplied by a factor drawn uniformly from
-[${1 - JITTER}, ${1 + JITTER}], so drawn copies of a flow differ. Identifier
+[${1 - JITTER}, ${1 + JITTER}], so drawn copies of a flow differ, and written
+as a whole number when the sample's value was one, else with
+${SIGNIFICANT_DIGITS} significant digits. Identifier
 columns, labels and these features keep their exact values:
 ${exactColumns.join(", ")}.
 

@@ -33,9 +33,12 @@ async function importOptional(name: string): Promise<Record<string, unknown> | u
   }
 }
 
-// NOTE: the ml.js steps follow the documented API of ml-cart 2.1.1 and
-// ml-random-forest 2.1.0. Neither package is installed in this repository,
-// so they have only run against stand-in modules, never the real packages.
+/**
+ * ml-cart 2.1.1 and ml-random-forest 2.1.0 are devDependencies. ml.js's
+ * forest draws one feature subset per tree, not per split as scikit-learn
+ * and flowguard do; the step gives each tree every feature (maxFeatures 1.0,
+ * without replacement) and bags the rows, the nearest it offers.
+ */
 export function mljsStep(kind: "dt" | "rf"): StepFunction {
   return async (context) => {
     const packageName = kind === "dt" ? "ml-cart" : "ml-random-forest";

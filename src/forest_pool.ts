@@ -13,7 +13,7 @@
  * worker_threads Worker wrapped, ...); the worker script calls
  * `serveForestWorker` with its own port.
  */
-import { exportTree, type TreeStructure } from "./decision_tree.ts";
+import { treeImportances } from "./decision_tree.ts";
 import type { Core } from "./wasm.ts";
 
 /** The messaging side of one worker, as the pool uses it. */
@@ -51,11 +51,17 @@ export interface ForestJob {
   minSamplesLeaf: number;
 }
 
-/** A fitted tree as node arrays, with the depth. */
+/**
+ * A tree fitted on a worker, as the caller keeps it: its prediction form,
+ * its importances and its size. The node arrays stay behind, so a forest of
+ * deep trees fitted on many rows takes a fraction of the memory.
+ */
 export interface TreeMessage {
   index: number;
   depth: number;
-  structure: TreeStructure;
+  nodeCount: number;
+  importances: Float64Array;
+  packed: PackedTree;
 }
 
 /** A tree's prediction form: packed split nodes, leaf class fractions and the root's reference. */
@@ -75,7 +81,7 @@ export interface PredictJob {
 }
 
 type PoolMessage =
-  | { type: "tree"; index: number; depth: number; structure: TreeStructure }
+  | ({ type: "tree" } & TreeMessage)
   | { type: "proba"; proba: Float64Array }
   | { type: "done" }
   | { type: "error"; message: string };
@@ -212,7 +218,7 @@ type WorkerRequest =
   | { type: "predict"; module: WebAssembly.Module | Uint8Array; job: PredictJob; x: Float32Array; rows: number };
 
 /** Copies the job's data into the worker's core once and fits each seed's tree. */
-function fitInWorker(core: Core, message: Extract<WorkerRequest, { type: "fit" }>, port: { postMessage(message: unknown): void }): void {
+function fitInWorker(core: Core, message: Extract<WorkerRequest, { type: "fit" }>, port: { postMessage(message: unknown, transfer?: Transferable[]): void }): void {
   const { job } = message;
   const e = core.exports;
   const y = writeInto(core, job.y);
@@ -228,8 +234,15 @@ function fitInWorker(core: Core, message: Extract<WorkerRequest, { type: "fit" }
           job.maxFeatures, job.maxDepth, job.minSamplesSplit, job.minSamplesLeaf, job.exactBelow!, seed)
       : e.forestTreeFit(x, job.rows, job.cols, y, job.classCount, job.bootstrap,
           job.maxFeatures, job.maxDepth, job.minSamplesSplit, job.minSamplesLeaf, seed);
-    const structure = exportTree(core, handle, job.classCount);
-    port.postMessage({ type: "tree", index: message.indices[t], depth: e.treeDepth(handle), structure });
+    const packed = packedTree(core, handle, job.classCount);
+    const tree: TreeMessage = {
+      index: message.indices[t],
+      depth: e.treeDepth(handle),
+      nodeCount: e.treeNodeCount(handle),
+      importances: treeImportances(core, handle, job.cols),
+      packed,
+    };
+    port.postMessage({ type: "tree", ...tree }, [packed.nodes.buffer, packed.leafFractions.buffer, tree.importances.buffer]);
     e.treeFree(handle);
   }
 }
@@ -261,7 +274,8 @@ export function packedTree(core: Core, handle: number, classCount: number): Pack
   };
 }
 
-function importPackedTree(core: Core, tree: PackedTree, classCount: number, featureCount: number): number {
+/** Registers a tree's prediction form in `core` and returns its handle; such a tree predicts, and has no node arrays. */
+export function importPackedTree(core: Core, tree: PackedTree, classCount: number, featureCount: number): number {
   const nodes = writeInto(core, tree.nodes);
   const fractions = writeInto(core, tree.leafFractions);
   const leaves = tree.leafFractions.length / classCount;
@@ -310,15 +324,4 @@ export function serveWebForestWorker(createCore: (module: WebAssembly.Module) =>
     },
     createCore,
   );
-}
-
-/** Rebuilds a tree sent by a worker in `core` and returns its handle. */
-export function importTree(core: Core, tree: TreeMessage, classCount: number, featureCount: number): number {
-  const s = tree.structure;
-  const ptrs = [s.feature, s.threshold, s.childrenLeft, s.childrenRight, s.impurity, s.nodeSamples, s.weightedNodeSamples, s.value].map(
-    (array) => writeInto(core, array),
-  );
-  const handle = core.exports.treeImport(s.feature.length, classCount, featureCount, tree.depth, ...ptrs);
-  for (const ptr of ptrs) core.free(ptr);
-  return handle;
 }

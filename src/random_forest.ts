@@ -13,7 +13,7 @@
  */
 import { binMatrix, checkSplitter, chooseSplitter, EXACT_BELOW, type Splitter } from "./binning.ts";
 import { checkShapes, TREE_PARAMS, treeImportances } from "./decision_tree.ts";
-import { importTree, packedTree, type ForestJob, type ForestPool, type PackedTree, type PredictJob } from "./forest_pool.ts";
+import { importPackedTree, packedTree, type ForestJob, type ForestPool, type PackedTree, type PredictJob, type TreeMessage } from "./forest_pool.ts";
 import type { Classifier } from "./model.ts";
 import { resolveParams, type ParamTable } from "./params.ts";
 import type { Core, LabelVector, Matrix } from "./wasm.ts";
@@ -131,8 +131,9 @@ export class RandomForestClassifier implements Classifier {
       trees[tree.index] = tree;
       this.onProgress?.(++done, o.trees);
     });
-    this.handles = Int32Array.from(trees, (tree) => importTree(core, tree, y.classCount, x.cols));
-    this.finishFit(x.cols, y.classCount);
+    this.handles = Int32Array.from(trees as TreeMessage[], (tree) => importPackedTree(core, tree.packed, y.classCount, x.cols));
+    this.packedTrees = (trees as TreeMessage[]).map((tree) => tree.packed);
+    this.finishFit(x.cols, y.classCount, trees as TreeMessage[]);
     return this;
   }
 
@@ -149,18 +150,23 @@ export class RandomForestClassifier implements Classifier {
     return Math.min(this.options.maxFeatures ?? Math.max(1, Math.floor(Math.sqrt(featureCount))), featureCount);
   }
 
-  /** Sets the fitted state shared by both fit paths: importances averaged over trees with a split. */
-  private finishFit(featureCount: number, classCount: number): void {
+  /**
+   * Sets the fitted state shared by both fit paths: importances averaged over
+   * trees with a split, taken from the workers' messages when given, else
+   * computed from the trees in this core.
+   */
+  private finishFit(featureCount: number, classCount: number, fromWorkers?: TreeMessage[]): void {
     const e = this.core.exports;
     const importanceSum = new Float64Array(featureCount);
     let treesWithSplits = 0;
-    for (const handle of this.handles) {
+    this.handles.forEach((handle, t) => {
+      const nodeCount = fromWorkers ? fromWorkers[t].nodeCount : e.treeNodeCount(handle);
       // scikit-learn averages only trees that have at least one split.
-      if (e.treeNodeCount(handle) <= 1) continue;
-      const importances = treeImportances(this.core, handle, featureCount);
+      if (nodeCount <= 1) return;
+      const importances = fromWorkers ? fromWorkers[t].importances : treeImportances(this.core, handle, featureCount);
       for (let f = 0; f < featureCount; f++) importanceSum[f] += importances[f];
       treesWithSplits++;
-    }
+    });
     this.classCount = classCount;
     this.featureCount = featureCount;
     this.featureImportances = normalise(importanceSum, treesWithSplits);
@@ -273,7 +279,11 @@ export class RandomForestClassifier implements Classifier {
     return argmaxRows(await this.predictProbaAsync(x, pool), this.classCount);
   }
 
-  /** Handles of the fitted trees in the core, in tree order. */
+  /**
+   * Handles of the fitted trees in the core, in tree order. After fitAsync
+   * they hold only the trees' prediction form, which predicts but cannot be
+   * exported with exportTree; fit keeps every node array.
+   */
   get treeHandles(): Int32Array {
     return this.handles;
   }
