@@ -75,6 +75,18 @@ class HistBuilder {
   blockRow: StaticArray<i32> = new StaticArray<i32>(0);
   blockStart: i32 = -1;
   blockEnd: i32 = -1;
+  /**
+   * Sibling subtraction, used when every node tries every feature (and
+   * minSamplesLeaf is 1): a histogram node then has the histograms of all
+   * features in one buffer (featureCount × maxBins × classCount u32), the
+   * smaller child's are counted from its samples and the larger child's are
+   * the parent's minus the smaller's. `nodeHist` is the current node's
+   * buffer, or 0.
+   */
+  subtract: bool = false;
+  nodeHist: usize = 0;
+  histBuffers: Array<usize> = [];
+  freeBuffers: Array<i32> = [];
 
   bestPos: i32 = 0;
   bestFeature: i32 = 0;
@@ -105,6 +117,7 @@ class HistBuilder {
   ) {
     assert(classCount <= 256, "histogram trees take at most 256 classes");
     this.countRows = minSamplesLeaf > 1;
+    this.subtract = maxFeatures >= featureCount && minSamplesLeaf <= 1;
     let count = 0;
     for (let i = 0; i < rows; i++) if (weights == 0 || load<u32>(weights + (<usize>i << 2)) != 0) count++;
     this.samples = new StaticArray<i32>(count);
@@ -141,8 +154,66 @@ class HistBuilder {
     this.totalWeight = total;
   }
 
+  /** Byte offset of feature f's histogram in a node's full histogram buffer. */
+  @inline featureHistOffset(f: i32): usize {
+    return (<usize>f * <usize>this.maxBins * <usize>this.classCount) << 2;
+  }
+
+  /** Returns the index of a full histogram buffer, zeroed. */
+  takeBuffer(): i32 {
+    const bytes = (<usize>this.featureCount * <usize>this.maxBins * <usize>this.classCount) << 2;
+    let index: i32;
+    if (this.freeBuffers.length > 0) {
+      index = this.freeBuffers.pop();
+    } else {
+      index = this.histBuffers.length;
+      this.histBuffers.push(heap.alloc(bytes));
+    }
+    memory.fill(this.histBuffers[index], 0, bytes);
+    return index;
+  }
+
+  giveBack(index: i32): void {
+    if (index >= 0) this.freeBuffers.push(index);
+  }
+
+  /** Adds every feature's class weights over samples[start, end) to the full histogram buffer `index`. */
+  countAll(start: i32, end: i32, index: i32): void {
+    const k = <usize>this.classCount;
+    const perFeature = <usize>this.maxBins * k;
+    const stride = <usize>this.featureCount;
+    const base = this.histBuffers[index];
+    for (let p = start; p < end; p++) {
+      const rowBase = this.rowCodes + <usize>p * stride;
+      const m = unchecked(this.meta[p]);
+      const w = m >>> 8;
+      let at = base + (<usize>(m & 0xff) << 2);
+      for (let f: usize = 0; f < stride; f++) {
+        const slot = at + ((<usize>load<u8>(rowBase + f) * k) << 2);
+        store<u32>(slot, load<u32>(slot) + w);
+        at += perFeature << 2;
+      }
+    }
+  }
+
+  /** Subtracts full histogram `part` from `whole`, bin by used bin. */
+  subtractFrom(whole: i32, part: i32): void {
+    const k = <usize>this.classCount;
+    const a = this.histBuffers[whole];
+    const b = this.histBuffers[part];
+    for (let f = 0; f < this.featureCount; f++) {
+      const offset = this.featureHistOffset(f);
+      const used = (<usize>load<i32>(this.edgeCounts + (<usize>f << 2)) + 1) * k;
+      for (let i: usize = 0; i < used; i++) {
+        const at = offset + (i << 2);
+        store<u32>(a + at, load<u32>(a + at) - load<u32>(b + at));
+      }
+    }
+  }
+
   /** Frees the sample-ordered codes and the sort keys. */
   dispose(): void {
+    for (let i = 0; i < this.histBuffers.length; i++) heap.free(this.histBuffers[i]);
     heap.free(this.rowCodes);
     heap.free(this.swapBuffer);
     heap.free(this.keys);
@@ -268,11 +339,9 @@ class HistBuilder {
     }
   }
 
-  /** Scans candidate j's histogram; returns false when the feature is constant in the node. */
-  scanBins(start: i32, end: i32, impurity: f64, j: i32): bool {
+  /** Scans the histogram of feature f at `base`; returns false when the feature is constant in the node. */
+  scanBins(start: i32, end: i32, impurity: f64, j: i32, f: i32, base: usize): bool {
     const k = this.classCount;
-    const f = unchecked(this.candidates[j]);
-    const base = changetype<usize>(this.hist) + ((<usize>j * <usize>this.maxBins * <usize>k) << 2);
     const rowsBase = changetype<usize>(this.histRows) + ((<usize>j * <usize>this.maxBins) << 2);
     const binCount = load<i32>(this.edgeCounts + (<usize>f << 2)) + 1;
     const nodeRows = end - start;
@@ -371,9 +440,18 @@ class HistBuilder {
       if (exact) {
         this.enterBlock(start, end);
         for (let j = 0; j < drawn; j++) if (this.searchValues(start, end, impurity, unchecked(this.candidates[j]))) accepted++;
+      } else if (this.nodeHist != 0) {
+        // Every feature's histogram of this node is ready (see `subtract`).
+        for (let j = 0; j < drawn; j++) {
+          const f = unchecked(this.candidates[j]);
+          if (this.scanBins(start, end, impurity, j, f, this.nodeHist + this.featureHistOffset(f))) accepted++;
+        }
       } else {
         this.buildHistograms(start, end, drawn);
-        for (let j = 0; j < drawn; j++) if (this.scanBins(start, end, impurity, j)) accepted++;
+        const perCandidate = (<usize>this.maxBins * <usize>this.classCount) << 2;
+        for (let j = 0; j < drawn; j++) {
+          if (this.scanBins(start, end, impurity, j, unchecked(this.candidates[j]), changetype<usize>(this.hist) + <usize>j * perCandidate)) accepted++;
+        }
         this.clearHistograms(drawn);
       }
     }
@@ -427,6 +505,11 @@ class HistBuilder {
   }
 }
 
+/** Whether a child node will be split on histograms, and so needs them when subtraction is on. */
+@inline function needsHistograms(builder: HistBuilder, samples: i32, impurity: f64, depth: i32): bool {
+  return samples > builder.exactBelow && samples >= builder.minSamplesSplit && impurity > EPSILON && depth < builder.maxDepth;
+}
+
 function buildHistTree(builder: HistBuilder, seed: u32): Tree {
   builder.random[0] = seed;
   const tree = new Tree(builder.classCount, builder.featureCount);
@@ -437,12 +520,15 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
   const stackParent = new Array<i32>();
   const stackIsLeft = new Array<bool>();
   const stackImpurity = new Array<f64>();
+  /** Full histogram buffer of each pending node (see HistBuilder.subtract), or -1. */
+  const stackHist = new Array<i32>();
   stackStart.push(0);
   stackEnd.push(builder.sampleCount);
   stackDepth.push(0);
   stackParent.push(-2);
   stackIsLeft.push(false);
   stackImpurity.push(Infinity);
+  stackHist.push(-1);
   let first = true;
 
   while (stackStart.length > 0) {
@@ -452,6 +538,7 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
     const parent = stackParent.pop();
     const isLeft = stackIsLeft.pop();
     let impurity = stackImpurity.pop();
+    let hist = stackHist.pop();
     const nodeSamples = end - start;
 
     builder.resetNode(start, end);
@@ -462,7 +549,13 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
     }
     isLeaf = isLeaf || impurity <= EPSILON;
     if (!isLeaf) {
+      if (builder.subtract && nodeSamples > builder.exactBelow && hist < 0) {
+        hist = builder.takeBuffer();
+        builder.countAll(start, end, hist);
+      }
+      builder.nodeHist = hist >= 0 ? builder.histBuffers[hist] : 0;
       builder.splitNode(start, end, impurity);
+      builder.nodeHist = 0;
       isLeaf = builder.bestPos >= end || builder.bestImprovement + EPSILON < 0.0;
     }
 
@@ -480,6 +573,7 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
     if (depth > tree.depth) tree.depth = depth;
 
     if (isLeaf) {
+      builder.giveBack(hist);
       tree.feature.push(-2);
       tree.threshold.push(-2.0);
       continue;
@@ -487,18 +581,47 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
     tree.feature.push(builder.bestFeature);
     tree.threshold.push(builder.bestThreshold);
     const pos = builder.bestPos;
+
+    // Children's histograms: count the smaller child, take the larger as the parent's minus it.
+    let leftHist = -1;
+    let rightHist = -1;
+    if (hist >= 0) {
+      const leftNeeds = needsHistograms(builder, pos - start, builder.bestImpurityLeft, depth + 1);
+      const rightNeeds = needsHistograms(builder, end - pos, builder.bestImpurityRight, depth + 1);
+      const leftSmaller = pos - start <= end - pos;
+      if ((leftSmaller && rightNeeds) || (!leftSmaller && leftNeeds)) {
+        const smaller = builder.takeBuffer();
+        if (leftSmaller) builder.countAll(start, pos, smaller);
+        else builder.countAll(pos, end, smaller);
+        builder.subtractFrom(hist, smaller);
+        if (leftSmaller) {
+          rightHist = hist;
+          if (leftNeeds) leftHist = smaller;
+          else builder.giveBack(smaller);
+        } else {
+          leftHist = hist;
+          if (rightNeeds) rightHist = smaller;
+          else builder.giveBack(smaller);
+        }
+      } else {
+        // Only the smaller child (or neither) needs histograms: it counts its own when popped.
+        builder.giveBack(hist);
+      }
+    }
     stackStart.push(pos);
     stackEnd.push(end);
     stackDepth.push(depth + 1);
     stackParent.push(node);
     stackIsLeft.push(false);
     stackImpurity.push(builder.bestImpurityRight);
+    stackHist.push(rightHist);
     stackStart.push(start);
     stackEnd.push(pos);
     stackDepth.push(depth + 1);
     stackParent.push(node);
     stackIsLeft.push(true);
     stackImpurity.push(builder.bestImpurityLeft);
+    stackHist.push(leftHist);
   }
   tree.compact();
   return tree;

@@ -89,6 +89,23 @@ describe("histogram splitter", () => {
     x.free();
   });
 
+  it("grows the same tree with sibling subtraction as by counting every node", () => {
+    // Subtraction runs when a node tries every feature. Column 1 is constant,
+    // so trying 1 feature (counting) and 2 features (subtracting) must find
+    // the same splits on column 0.
+    const rows = 3000;
+    const values = Float32Array.from({ length: rows }, (_, i) => i);
+    const x = Matrix.upload(core, [values, new Float32Array(rows).fill(7)], rows);
+    const y = LabelVector.upload(core, Int32Array.from({ length: rows }, (_, i) => ((i * 7919) % 13) % 3), 3);
+    const counted = new DecisionTreeClassifier(core, { splitter: "histogram", maxFeatures: 1 }).fit(x, y).structure();
+    const subtracted = new DecisionTreeClassifier(core, { splitter: "histogram", maxFeatures: 2 }).fit(x, y).structure();
+    expect(counted.feature.length).toBeGreaterThan(500);
+    expect(Array.from(subtracted.threshold)).toEqual(Array.from(counted.threshold));
+    expect(Array.from(subtracted.feature)).toEqual(Array.from(counted.feature));
+    expect(Array.from(subtracted.value)).toEqual(Array.from(counted.value));
+    x.free();
+  });
+
   it("gives the same forest for the same seed", () => {
     const options = { trees: 5, seed: 11, splitter: "histogram" as const };
     const a = new RandomForestClassifier(core, options).fit(heads.train, heads.trainLabels);
