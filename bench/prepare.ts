@@ -15,20 +15,15 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { applyNonFinitePolicy, type NonFiniteResult } from "../src/clean.ts";
 import { findConstantColumns } from "../src/correlation.ts";
 import { readCsv } from "../src/csv.ts";
-import { dropDuplicates, type DuplicateResult } from "../src/dedupe.ts";
-import { applyLabels, labelMapByName, type LabelAssignment } from "../src/labels.ts";
-import { builtInRecipe } from "../src/recipe.ts";
+import { labelMapByName } from "../src/labels.ts";
 import { stratifiedSplit } from "../src/split.ts";
 import type { FlowTable } from "../src/table.ts";
 import { gatherMatrix, selectFeatures } from "../src/train.ts";
 import type { Core, Matrix } from "../src/wasm.ts";
 import { fileSource } from "../runtimes/node/files.ts";
-
-/** The study's dataset-1 classes, in the order its tables use. */
-export const BENCH_CLASSES: readonly string[] = builtInRecipe("sample").classes;
+import { cleanTable } from "./clean_table.ts";
 
 /** Share of the cleaned rows that go to the test side, as in the study's dataset 1. */
 export const TEST_FRACTION = 0.2;
@@ -61,21 +56,6 @@ export interface PreparedMeta {
   };
   /** Rows removed as exact duplicates (features and class equal to an earlier row). */
   duplicates: number;
-}
-
-/** The cleaning stages of the benchmark: label map and class filter, drop non-finite rows, drop duplicates. */
-export interface CleanedTable {
-  labels: LabelAssignment;
-  finite: NonFiniteResult;
-  duplicates: DuplicateResult;
-}
-
-/** Applies the study's label map and classes, drops rows with non-finite features, then drops duplicates. */
-export function cleanTable(table: FlowTable): CleanedTable {
-  const labels = applyLabels(table, labelMapByName("study"), [...BENCH_CLASSES]);
-  const finite = applyNonFinitePolicy(table, labels.rows, "drop");
-  const duplicates = dropDuplicates(finite.table, finite.rows, labels.classIndex, "keep");
-  return { labels, finite, duplicates };
 }
 
 /** Loads, cleans, splits and filters the grown file and writes the split to `outDir`; returns its meta data. */

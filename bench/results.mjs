@@ -38,17 +38,43 @@ function isFlowguard(entry) {
   return entry.tool.startsWith("flowguard");
 }
 
+/** Returns whether an entry is flowguard measured in headless Chromium. Every other flowguard entry ran in Node. */
+function isChromium(entry) {
+  return entry.runtime === "Chromium";
+}
+
+/** Returns whether an entry is a reference tool's, whose ratio column divides flowguard's Node time by its time. */
+function isReference(entry) {
+  return !isFlowguard(entry);
+}
+
 /** Returns the flowguard variant named in brackets ("exact"), or the whole tool name when there is none. */
 function variantOf(entry) {
   return /\(([^,)]+)/.exec(entry.tool)?.[1] ?? entry.tool;
 }
 
-/** Returns "flowguard / this" for a reference entry: one ratio per flowguard entry of the same step. */
+/** Returns "flowguard / this" for a reference entry: one ratio per flowguard Node entry of the same step. */
 function ratioText(reference, entries) {
-  const flowguard = entries.filter((e) => e.step === reference.step && isFlowguard(e));
+  const flowguard = entries.filter((e) => e.step === reference.step && isFlowguard(e) && !isChromium(e));
   const ratios = flowguard.map((e) => median(e.seconds) / median(reference.seconds));
   if (flowguard.length === 1) return ratios[0].toFixed(2);
   return flowguard.map((e, i) => `${variantOf(e)} ${ratios[i].toFixed(2)}`).join(", ");
+}
+
+/**
+ * Returns "Chromium / Node R" for a Chromium entry: its median divided by
+ * the median of the Node entry it names in `nodeTool`, searched in `entries`.
+ */
+function chromiumRatioText(chromium, entries) {
+  const node = entries.find((e) => e.step === chromium.step && e.tool === chromium.nodeTool && !isChromium(e));
+  if (!node) return "Chromium / Node: no Node entry of this step in this run";
+  return `Chromium / Node ${(median(chromium.seconds) / median(node.seconds)).toFixed(2)}`;
+}
+
+/** Returns the ratio cell of an entry: flowguard / this for a reference, Chromium / Node for a Chromium entry, empty for Node's flowguard. */
+function ratioCell(entry, entries) {
+  if (isReference(entry)) return ratioText(entry, entries);
+  return isChromium(entry) ? chromiumRatioText(entry, entries) : "";
 }
 
 /** Formats seconds with about three significant digits. */
@@ -69,13 +95,22 @@ function detailsText(details) {
     .join("; ");
 }
 
-/** Returns the printed lines of one plan step's processes. */
-export function formatStepLines(processes) {
+/**
+ * Returns the printed lines of one plan step's processes. `earlier`
+ * contains entries of steps printed before, where a Chromium entry finds the Node
+ * entry it is compared with.
+ */
+export function formatStepLines(processes, earlier = []) {
   const lines = [];
   const entries = processes.flatMap((p) => p.entries);
   for (const entry of entries) {
-    const memory = `peak RSS ${mebibytes(entry.peakRssBytes)} MiB${entry.wasmBytes !== undefined ? `, WASM memory ${mebibytes(entry.wasmBytes)} MiB` : ""}`;
-    const ratio = isFlowguard(entry) ? "" : `; flowguard / this: ${ratioText(entry, entries)}`;
+    const memory = [
+      ...(entry.peakRssBytes !== undefined ? [`peak RSS ${mebibytes(entry.peakRssBytes)} MiB`] : []),
+      ...(entry.wasmBytes !== undefined ? [`WASM memory ${mebibytes(entry.wasmBytes)} MiB`] : []),
+    ].join(", ");
+    let ratio = "";
+    if (isReference(entry)) ratio = `; flowguard / this: ${ratioText(entry, entries)}`;
+    else if (isChromium(entry)) ratio = `; ${chromiumRatioText(entry, [...earlier, ...entries])}`;
     const details = detailsText(entry.details);
     lines.push(
       `${STEP_TITLES[entry.step] ?? entry.step}: ${entry.tool} ${seconds(median(entry.seconds))} s (median of ${entry.seconds.length}), ${memory}${ratio}${details ? `; ${details}` : ""}`,
@@ -144,6 +179,7 @@ function machineSection(machine, options) {
     ["load average (1, 5, 15 min)", `${load(machine.loadAtStart)} at the start; ${load(machine.loadAtEnd)} at the end`],
     ["Node", machine.node],
     ["flowguard", `${machine.flowguard}, commit ${machine.commit}`],
+    ...(machine.chromium ? [["Chromium", `${machine.chromium}, headless, driven by playwright-core`]] : []),
     [
       "Python",
       python
@@ -180,7 +216,7 @@ function timesSection(result) {
     entry.seconds.map(seconds).join(", "),
     mebibytes(entry.peakRssBytes),
     mebibytes(entry.wasmBytes),
-    isFlowguard(entry) ? "" : ratioText(entry, entries),
+    ratioCell(entry, entries),
     detailsText(entry.details),
   ]);
   const notes = result.processes
@@ -220,9 +256,21 @@ function growthSection(results) {
   return `## Growth (median seconds per row count, timing-only grown data)\n\n${table(header, rows)}\n`;
 }
 
+/** Returns the paragraph that explains the Chromium rows, or undefined when the browser step did not run. */
+function chromiumParagraph(results) {
+  const processes = results.flatMap((r) => r.processes);
+  if (!processes.some((p) => p.group === "browser")) return undefined;
+  return [
+    'Rows named "flowguard in Chromium (…)" ran the same flowguard code in headless Chromium, each step in a fresh page that read the CSV and the split over HTTP from a server on 127.0.0.1.',
+    'Their ratio column shows "Chromium / Node": the Chromium median divided by the median of the same flowguard step in Node. Above 1 means Chromium took longer.',
+    "Chromium's process memory is not measured, so those rows show only the page's WebAssembly memory.",
+  ].join(" ");
+}
+
 /** Writes the results page for one or more benchmarked row counts; the last (largest) gets the full table. */
 export function writeResults(path, { options, started, machine, results, command }) {
   const largest = results[results.length - 1];
+  const chromium = chromiumParagraph(results);
   const sections = [
     "# flowguard benchmark results",
     "",
@@ -230,6 +278,7 @@ export function writeResults(path, { options, started, machine, results, command
     "",
     `Run on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC with \`npm run bench${command.length > 0 ? ` -- ${command.join(" ")}` : ""}\`: ${options.trees} trees, seed ${options.seed}, at most ${options.lrMaxIter} L-BFGS iterations for both logistic regressions, flowguard's forest on ${options.workers === 0 ? "the calling thread" : `${options.workers} worker threads`}. Each step ran in a fresh process; "peak RSS" is that process's getrusage maxrss, which includes the runtime and the loaded input, and "WASM" is flowguard's linear memory at the end of the step. "flowguard / this" is flowguard's median divided by this tool's median: below 1 means flowguard took less time. The machine is shared, so times are noisy. bench/README.md describes each step.`,
     "",
+    ...(chromium ? [chromium, ""] : []),
     machineSection(machine, options),
     dataSection(largest),
     timesSection(largest),

@@ -1,8 +1,9 @@
 // Benchmark driver: `npm run bench -- [options]` (see HELP). It grows the
 // shipped sample to a timing-only CSV and prepares one split with
 // flowguard. Then it runs every step of flowguard and of the reference
-// tools in fresh processes, prints each result and writes a results page
-// (bench/RESULTS.md by default). Nothing here asserts on time.
+// tools in fresh processes, and flowguard's steps once more in headless
+// Chromium (bench/chromium.mjs). It prints each result and writes a
+// results page (bench/RESULTS.md by default). Nothing here asserts on time.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { freemem, loadavg } from "node:os";
@@ -10,6 +11,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as esbuild from "esbuild";
+import { prepareChromiumLeg, runChromiumSteps } from "./chromium.mjs";
 import { collectMachine, formatStepLines, label, writeResults } from "./results.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -29,29 +31,41 @@ Options:
                     100000,400000,1650000,6600000 (counts of 6600000 and more
                     get 1 run)
   --steps LIST      comma-separated steps to run, from read, clean, corr, gnb,
-                    dt, rf, lr and mljs; default all
+                    dt, rf, lr, mljs and browser; default all. browser runs
+                    flowguard's side of the other listed steps in headless
+                    Chromium (dt with the histogram splitter only), or of
+                    every step when no other listed step has a Chromium side
   --seed S          seed of the split and the tree models; default 0
-  --workers W       worker threads of flowguard's forest (0: calling thread); default 2
+  --workers W       worker threads of flowguard's forest, Web Workers in Chromium
+                    (0: calling thread); default 2
   --mljs-rows M     training rows given to ml.js; default 20000
   --mljs-timeout S  seconds after which an ml.js step is stopped; default 60
   --lr-max-iter I   L-BFGS iteration limit of both logistic regressions; default
                     100 (scikit-learn's default; flowguard's own default is 1000)
+  --browser-timeout S
+                    seconds a Chromium step may take before it is stopped and
+                    reported as failed; default 3600
   --work DIR        folder for the grown files, the split and the bundles; default bench/work
   --out FILE        results page to write; default bench/RESULTS.md
   --python FILE     Python with scikit-learn; default $PYTHON or /usr/bin/python3
   --help            show this help
 `;
 
-/** Steps in the order they run: the Node step names and Python step names of each. */
+/**
+ * Steps in the order they run: the Node, Python and Chromium step names of
+ * each. The "browser" step runs the Chromium names of the other selected
+ * steps, after all of them.
+ */
 const PLAN = [
-  { id: "read", node: ["read"], python: ["read-pandas", "read-pandas-features"] },
-  { id: "clean", node: ["clean"], python: ["clean-pandas"] },
-  { id: "corr", node: ["corr"], python: ["corr-numpy", "corr-pandas"] },
-  { id: "gnb", node: ["gnb"], python: ["gnb"] },
-  { id: "dt", node: ["dt-exact", "dt-histogram"], python: ["dt"] },
-  { id: "rf", node: ["rf"], python: ["rf"] },
-  { id: "lr", node: ["lr"], python: ["lr"] },
-  { id: "mljs", node: ["mljs-dt", "mljs-rf"], python: [], bounded: true },
+  { id: "read", node: ["read"], python: ["read-pandas", "read-pandas-features"], chromium: ["read"] },
+  { id: "clean", node: ["clean"], python: ["clean-pandas"], chromium: ["clean"] },
+  { id: "corr", node: ["corr"], python: ["corr-numpy", "corr-pandas"], chromium: ["corr"] },
+  { id: "gnb", node: ["gnb"], python: ["gnb"], chromium: ["gnb"] },
+  { id: "dt", node: ["dt-exact", "dt-histogram"], python: ["dt"], chromium: ["dt-histogram"] },
+  { id: "rf", node: ["rf"], python: ["rf"], chromium: ["rf"] },
+  { id: "lr", node: ["lr"], python: ["lr"], chromium: ["lr"] },
+  { id: "mljs", node: ["mljs-dt", "mljs-rf"], python: [], chromium: [], bounded: true },
+  { id: "browser", node: [], python: [], chromium: [] },
 ];
 
 /** Row counts of --growth by default. */
@@ -85,6 +99,7 @@ function parseOptions(argv) {
       "mljs-rows": { type: "string", default: "20000" },
       "mljs-timeout": { type: "string", default: "60" },
       "lr-max-iter": { type: "string", default: "100" },
+      "browser-timeout": { type: "string", default: "3600" },
       work: { type: "string", default: join(ROOT, "bench", "work") },
       out: { type: "string", default: join(ROOT, "bench", "RESULTS.md") },
       python: { type: "string", default: process.env.PYTHON ?? "/usr/bin/python3" },
@@ -124,6 +139,7 @@ function parseOptions(argv) {
     mljsRows: count("mljs-rows", 10),
     mljsTimeoutSeconds: count("mljs-timeout", 1),
     lrMaxIter: count("lr-max-iter", 1),
+    browserTimeoutSeconds: count("browser-timeout", 1),
     work: resolve(values.work),
     out: resolve(values.out),
     python: values.python,
@@ -198,8 +214,14 @@ function pythonVersions(options) {
   return outcome.value;
 }
 
+/** Returns the Chromium step names of the selected steps, or every Chromium step name when no selected step has one. */
+function chromiumStepNames(steps) {
+  const selected = PLAN.filter((step) => steps.includes(step.id)).flatMap((step) => step.chromium);
+  return selected.length > 0 ? selected : PLAN.flatMap((step) => step.chromium);
+}
+
 /** Grows the file, prepares the split and runs every selected step at one row count; returns the results of that size. */
-function benchmarkSize(options, context, rows, runs) {
+async function benchmarkSize(options, context, rows, runs) {
   const resultPath = join(options.work, "result.json");
   const wasm = join(ROOT, "dist", "flowguard.wasm");
   const nodeTask = (args, description, timeoutSeconds) =>
@@ -227,6 +249,18 @@ function benchmarkSize(options, context, rows, runs) {
 
   const processes = [];
   for (const step of PLAN.filter((s) => options.steps.includes(s.id))) {
+    if (step.id === "browser") {
+      const names = chromiumStepNames(options.steps);
+      if (!context.chromium.missing) say(`${rows.toLocaleString("en-US")} rows: running ${names.join(", ")} in headless Chromium, one page per step`);
+      const nodeEntries = processes.flatMap((p) => p.entries);
+      const onRecord = (record) => {
+        for (const line of formatStepLines([record], nodeEntries)) say(line);
+      };
+      const stepOptions = { ...options, runs };
+      const csvPath = grown.value.csvPath;
+      processes.push(...(await runChromiumSteps({ leg: context.chromium, names, work: options.work, csvPath, splitDir, options: stepOptions, onRecord })));
+      continue;
+    }
     for (const name of step.node) {
       const args = ["step", name, "--split", splitDir, ...common, "--workers", String(options.workers), "--mljs-rows", String(options.mljsRows), "--wasm", wasm];
       const timeout = step.bounded ? options.mljsTimeoutSeconds : undefined;
@@ -285,15 +319,16 @@ async function main() {
   if (build.status !== 0) throw new Error(`bench: node build.mjs --if-stale failed with exit status ${build.status}`);
   const bundleDir = join(options.work, "bundle");
   await bundle(bundleDir);
-  const context = { bundleDir, python: pythonVersions(options) };
+  const chromium = options.steps.includes("browser") ? await prepareChromiumLeg(ROOT, bundleDir) : undefined;
+  const context = { bundleDir, python: pythonVersions(options), chromium };
 
   const sizes = options.growth
     ? options.growthRows.map((rows) => ({ rows, runs: rows >= SINGLE_RUN_ROWS ? 1 : options.runs }))
     : [{ rows: options.rows, runs: options.runs }];
   const results = [];
-  for (const size of sizes) results.push(benchmarkSize(options, context, size.rows, size.runs));
+  for (const size of sizes) results.push(await benchmarkSize(options, context, size.rows, size.runs));
 
-  const machine = { ...machineAtStart, loadAtEnd: loadavg(), python: context.python };
+  const machine = { ...machineAtStart, loadAtEnd: loadavg(), python: context.python, chromium: chromium?.version };
   writeResults(options.out, { options, started, machine, results, command: process.argv.slice(2) });
   say(`wrote ${relative(process.cwd(), options.out) || options.out}`);
 

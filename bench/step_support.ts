@@ -1,10 +1,14 @@
 /**
- * Shared pieces of the benchmark's Node steps: the step context and result
- * types, the timing loop, and readers of the files prepare.ts writes.
+ * Shared pieces of the benchmark's Node steps: the step context and output
+ * types, and readers of the files prepare.ts writes. The runtime-neutral
+ * pieces live in step_common.ts and are exported here as well.
  */
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { Core, LabelVector, Matrix } from "../src/wasm.ts";
 import type { PreparedMeta } from "./prepare.ts";
+import type { LoadedSplit, StepEntry } from "./step_common.ts";
+
+export { accuracy, roundAccuracy, SkipStep, timeRuns, type LoadedSplit, type StepEntry } from "./step_common.ts";
 
 /** Inputs of a step process. */
 export interface StepContext {
@@ -26,16 +30,6 @@ export interface StepContext {
   lrMaxIter: number;
 }
 
-/** One timed line of the results: a tool doing a step, with every run's seconds. */
-export interface StepEntry {
-  step: string;
-  tool: string;
-  /** Wall-clock seconds of each run. */
-  seconds: number[];
-  /** Free-form facts shown beside the time: splitter, accuracy, rows, iterations. */
-  details: Record<string, string | number | boolean>;
-}
-
 /** Result of a step process: its entries or the reason it skipped, and its peak memory. */
 export interface StepOutput {
   entries: StepEntry[];
@@ -48,18 +42,6 @@ export interface StepOutput {
 
 /** A step: runs its timed work and returns the entries it measured. */
 export type StepFunction = (context: StepContext) => Promise<StepEntry[]>;
-
-/** Runs `work` once per run, with a garbage collection before each when Node runs with --expose-gc; returns seconds per run. */
-export async function timeRuns(runs: number, work: (run: number) => unknown): Promise<number[]> {
-  const seconds: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    (globalThis as { gc?: () => void }).gc?.();
-    const start = performance.now();
-    await work(run);
-    seconds.push((performance.now() - start) / 1000);
-  }
-  return seconds;
-}
 
 /** Reads a column-major float32 file straight into a new matrix in linear memory. */
 export function readMatrix(core: Core, path: string, rows: number, cols: number): Matrix {
@@ -86,15 +68,6 @@ export function readClasses(path: string): Int32Array {
   return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
 }
 
-/** The prepared training and test sides in linear memory. */
-export interface LoadedSplit {
-  xTrain: Matrix;
-  yTrain: LabelVector;
-  xTest: Matrix;
-  yTrainIndex: Int32Array;
-  yTest: Int32Array;
-}
-
 /** Reads the prepared training and test sides into linear memory. */
 export function loadSplit(context: StepContext): LoadedSplit {
   const { core, splitDir, meta } = context;
@@ -108,18 +81,3 @@ export function loadSplit(context: StepContext): LoadedSplit {
     yTest: readClasses(`${splitDir}/y_test.i32`),
   };
 }
-
-/** Returns the share of rows whose predicted class equals the expected one. */
-export function accuracy(predicted: Int32Array, expected: Int32Array): number {
-  let correct = 0;
-  for (let i = 0; i < expected.length; i++) if (predicted[i] === expected[i]) correct++;
-  return correct / expected.length;
-}
-
-/** Rounds an accuracy to 4 decimals for the details column. */
-export function roundAccuracy(value: number): number {
-  return Math.round(value * 1e4) / 1e4;
-}
-
-/** Error of a step that cannot run here, with the reason as its message. */
-export class SkipStep extends Error {}

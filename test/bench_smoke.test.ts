@@ -1,14 +1,17 @@
 // Runs the benchmark end to end at 3,000 rows, 1 run and 3 trees, writing
-// everything to a temporary folder. It checks that every step completes and
-// that the results page is written; it never checks a time.
+// everything to a temporary folder. It checks that every step completes in
+// Node, and in headless Chromium when Chromium is installed. It also checks
+// that the results page is written. It never checks a time.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM_PATH } from "./run/browser.mjs";
 
 const ROWS = 3000;
 const LABEL = "bench [timing-only grown data]";
+const hasChromium = existsSync(CHROMIUM_PATH);
 
 let work: string;
 let resultsPath: string;
@@ -73,6 +76,32 @@ describe("benchmark smoke run", () => {
     const timed = page.includes(`| ${title} |`);
     const skipped = page.includes(`- flowguard ${step}: skipped`);
     expect(timed || skipped).toBe(true);
+  });
+
+  it.runIf(hasChromium).each([
+    ["read the CSV", "flowguard in Chromium (readCsv)"],
+    ["load + clean + dedupe", "flowguard in Chromium (readCsv + labels + non-finite + dropDuplicates)"],
+    ["correlation matrix", "flowguard in Chromium (correlationMatrix)"],
+    ["Gaussian NB fit", "flowguard in Chromium (GaussianNB)"],
+    ["decision tree fit", "flowguard in Chromium (DecisionTreeClassifier, histogram)"],
+    ["random forest fit", "flowguard in Chromium (RandomForestClassifier, histogram, 2 Web Workers)"],
+    ["random forest predict, all rows", "flowguard in Chromium (RandomForestClassifier.predict, 1 thread)"],
+    ["logistic regression fit", "flowguard in Chromium (LogisticRegression)"],
+  ])("times %s with %s beside Node", (step, tool) => {
+    const row = page.split("\n").find((line) => line.startsWith(`| ${step} | ${tool} |`));
+    expect(row, `no row for ${tool}`).toBeDefined();
+    const ratioCell = row!.split(" | ")[6];
+    expect(ratioCell).toMatch(/^Chromium \/ Node \d+\.\d{2}$/);
+  });
+
+  it.runIf(hasChromium)("explains the Chromium / Node ratio", () => {
+    expect(page).toContain('Their ratio column shows "Chromium / Node"');
+  });
+
+  it.skipIf(hasChromium)("says why it skipped Chromium", () => {
+    expect(process.env.CI, `${CHROMIUM_PATH} is missing, but CI installs Chromium`).not.toBe("true");
+    expect(page).toContain(`- Chromium: skipped, no Chromium at ${CHROMIUM_PATH}`);
+    expect(page).toContain("apt-get install chromium");
   });
 
   it("labels every printed line as timing-only", () => {

@@ -22,7 +22,7 @@ import { PAGE_PATH, startServer } from "./server.mjs";
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
 /** Switches that keep Chromium from reaching the network on its own and from needing a GPU or a sandbox in CI containers. */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
   "--disable-quic",
@@ -101,7 +101,7 @@ async function runPage(context, origin, file) {
 }
 
 /** Returns Chromium's version line, or the reason it is unusable. */
-function chromiumVersion() {
+export function chromiumVersion() {
   const run = spawnSync(CHROMIUM_PATH, ["--version"], { encoding: "utf8" });
   return run.status === 0 ? run.stdout.trim() : `unknown version (${CHROMIUM_PATH} --version exited with status ${run.status})`;
 }
