@@ -48,6 +48,10 @@ Options:
   --work DIR        folder for the grown files, the split and the bundles; default bench/work
   --out FILE        results page to write; default bench/RESULTS.md
   --python FILE     Python with scikit-learn; default $PYTHON or /usr/bin/python3
+  --references-max-rows N
+                    skip the Python references at row counts above N (their
+                    forest would take an estimated 25 minutes at 6,600,000
+                    rows here); default: no limit
   --help            show this help
 `;
 
@@ -103,6 +107,7 @@ function parseOptions(argv) {
       work: { type: "string", default: join(ROOT, "bench", "work") },
       out: { type: "string", default: join(ROOT, "bench", "RESULTS.md") },
       python: { type: "string", default: process.env.PYTHON ?? "/usr/bin/python3" },
+      "references-max-rows": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -143,6 +148,7 @@ function parseOptions(argv) {
     work: resolve(values.work),
     out: resolve(values.out),
     python: values.python,
+    referencesMaxRows: values["references-max-rows"] === undefined ? Infinity : count("references-max-rows", 1),
   };
 }
 
@@ -270,6 +276,11 @@ async function benchmarkSize(options, context, rows, runs) {
     for (const name of step.python) {
       if (!context.python) {
         processes.push({ group: step.id, name: `Python ${name}`, skipped: "no usable Python with scikit-learn", entries: [] });
+        continue;
+      }
+      if (rows > options.referencesMaxRows) {
+        const skipped = `skipped above ${options.referencesMaxRows.toLocaleString("en-US")} rows (--references-max-rows)`;
+        processes.push({ group: step.id, name: `Python ${name}`, skipped, entries: [] });
         continue;
       }
       const memoryNeeded = PANDAS_MEMORY_PER_CSV_BYTE * statSync(grown.value.csvPath).size;

@@ -37,7 +37,11 @@ export interface RandomForestOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Rows per worker below which a parallel prediction uses fewer workers: each worker first receives every tree. */
+/**
+ * Rows per worker below which a parallel prediction uses fewer workers,
+ * because each worker first receives every tree.
+ * NOTE: 50,000 is an estimate from one 2-core machine, not a measured break-even.
+ */
 export const PARALLEL_PREDICT_ROWS = 50_000;
 
 const FOREST_PARAMS: ParamTable = {

@@ -100,7 +100,7 @@ describe("DecisionTreeClassifier properties", () => {
     expect(Array.from(tree.predict(x))).toEqual([0, 0, 1, 1]);
   });
 
-  it("keeps neighbouring float32 values apart when the threshold between them has no float32", () => {
+  it("separates float32 neighbours exactly", () => {
     // Thresholds are float64 midpoints; probabilities walk float32 copies of them.
     // Neighbours in float32 (3 + 2^-22 is the next float32 after 3), more than 1e-7 apart.
     const next = 3 + 2 ** -22;
@@ -113,7 +113,7 @@ describe("DecisionTreeClassifier properties", () => {
     expect(Array.from(tree.predictProba(x))).toEqual([1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1]);
   });
 
-  it("gives each row the same probabilities in a long matrix as in a short one", () => {
+  it("predicts chunked rows consistently", () => {
     // Prediction copies rows to row-major chunks of 65,536; 70,000 rows cross a chunk edge.
     const tree = new DecisionTreeClassifier(core, { seed: 0 }).fit(heads.train, heads.trainLabels);
     const long = tileRows(core, heads.test, 70_000);

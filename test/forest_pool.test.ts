@@ -35,7 +35,7 @@ describe("forest on worker threads", () => {
     });
   }
 
-  it("predicts on workers exactly as in this thread", async () => {
+  it("predicts identically on workers", async () => {
     const forest = new RandomForestClassifier(core, { trees: 6, seed: 2, splitter: "histogram" }).fit(heads.train, heads.trainLabels);
     const long = tileRows(core, heads.test, 2 * PARALLEL_PREDICT_ROWS + 1000);
     const expected = forest.predictProba(long);
@@ -51,7 +51,7 @@ describe("forest on worker threads", () => {
     forest.dispose();
   });
 
-  it("predicts few rows in this thread without starting workers", async () => {
+  it("predicts few rows without workers", async () => {
     const forest = new RandomForestClassifier(core, { trees: 3, seed: 2 }).fit(heads.train, heads.trainLabels);
     const pool = nodeForestPool(module, WORKER, 2);
     pool.sumProba = () => Promise.reject(new Error("no worker should start"));
