@@ -7,7 +7,7 @@
 // as f64 (d x BLOCK_ROWS), scores are class-major (K x BLOCK_ROWS).
 
 import { laneSum, stageBlock } from "./util/column";
-import { argmaxAt, logSumExpAt, writeProbabilities } from "./util/softmax";
+import { argmaxAt, writeProbabilities } from "./util/softmax";
 
 /** Rows per block; 80 features x 128 rows x 8 bytes = 80 KB of staged values. */
 const BLOCK_ROWS: i32 = 128;
@@ -54,7 +54,9 @@ export function lrLossGradient(x: usize, rows: i32, cols: i32, y: usize, mean: u
     const count = min(BLOCK_ROWS, rowEnd - start);
     scoreBlock(x, rows, cols, mean, scale, classCount, coef, start, count, staged, scores);
 
-    // Turn scores into residuals p_ic - [y_i = c]; padded rows get 0.
+    // Turn scores into residuals p_ic - [y_i = c]; padded rows get 0. Each
+    // score is exponentiated once: p_ic = e_ic / sum_c e_ic with
+    // e_ic = exp(s_ic - max_c s_ic), and logsumexp = max + log(sum).
     for (let i = 0; i < BLOCK_ROWS; i++) {
       const p = scores + (<usize>i << 3);
       if (i >= count) {
@@ -62,12 +64,21 @@ export function lrLossGradient(x: usize, rows: i32, cols: i32, y: usize, mean: u
         continue;
       }
       const label = load<i32>(y + (<usize>(start + i) << 2));
-      const lse = logSumExpAt(scores, classCount, BLOCK_ROWS, i);
-      loss += lse - load<f64>(p + <usize>label * stride);
+      const labelScore = load<f64>(p + <usize>label * stride);
+      let top = load<f64>(p);
+      for (let c = 1; c < classCount; c++) top = Math.max(top, load<f64>(p + <usize>c * stride));
+      let total: f64 = 0;
       for (let c = 0; c < classCount; c++) {
         const slot = p + <usize>c * stride;
-        const residual = Math.exp(load<f64>(slot) - lse) - (c == label ? 1.0 : 0.0);
-        store<f64>(slot, residual);
+        const e = Math.exp(load<f64>(slot) - top);
+        store<f64>(slot, e);
+        total += e;
+      }
+      loss += top + Math.log(total) - labelScore;
+      const inverse = 1.0 / total;
+      for (let c = 0; c < classCount; c++) {
+        const slot = p + <usize>c * stride;
+        store<f64>(slot, load<f64>(slot) * inverse - (c == label ? 1.0 : 0.0));
       }
     }
 
