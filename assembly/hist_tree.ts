@@ -10,9 +10,10 @@
 // nodes, where a bin edge is often far from the best threshold, are exact.
 //
 // Each sample carries its row of codes (row-major bytes) through the
-// partitions, so a histogram pass reads the node's codes in order. Exact
-// nodes read raw values from a row-major copy of the matrix, where the few
-// hundred rows of a small subtree stay in cache.
+// partitions, so a histogram pass reads the node's codes in order. When
+// the depth-first walk enters a small subtree, the raw rows of its samples
+// are copied once from a row-major copy of the matrix into a block that
+// stays in cache while the subtree's exact nodes are split.
 //
 // Random choices (the candidate features at each node) come from a
 // xorshift generator seeded by the caller, so the same seed gives the same
