@@ -65,7 +65,7 @@ export class Tree {
     // Number split nodes in node order. A leaf gets a reference instead: class * 2 + 1
     // when one class holds all its weight (its probabilities are then 1 and 0, with no
     // table to read), else its row in the fraction table * 2.
-    const index = heap.alloc(<usize>(nodes > 0 ? nodes : 1) << 2);
+    const index = heap.alloc(<usize>max<i32>(nodes, 1) << <usize>2);
     let splits = 0;
     let leaves = 0;
     for (let node = 0; node < nodes; node++) {
@@ -83,7 +83,7 @@ export class Tree {
       }
       store<i32>(index + (<usize>node << 2), ~(holders == 1 ? holder * 2 + 1 : leaves++ * 2));
     }
-    this.packed = heap.alloc(<usize>(splits > 0 ? splits : 1) << 4);
+    this.packed = heap.alloc(<usize>max<i32>(splits, 1) << <usize>4);
     this.leafFractions = heap.alloc(<usize>(leaves * k) << 3);
     for (let node = 0; node < nodes; node++) {
       const ref = load<i32>(index + (<usize>node << 2));
@@ -921,7 +921,7 @@ export function treeImportPacked(
   fractions: usize,
 ): i32 {
   const tree = new Tree(classCount, featureCount);
-  const packedBytes = <usize>(splits > 0 ? splits : 1) << 4;
+  const packedBytes = <usize>max<i32>(splits, 1) << <usize>4;
   const fractionBytes = <usize>(leaves * classCount) << 3;
   tree.packed = heap.alloc(packedBytes);
   tree.leafFractions = heap.alloc(fractionBytes);

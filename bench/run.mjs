@@ -49,9 +49,9 @@ Options:
   --out FILE        results page to write; default bench/RESULTS.md
   --python FILE     Python with scikit-learn; default $PYTHON or /usr/bin/python3
   --references-max-rows N
-                    skip the Python references at row counts above N (their
-                    forest would take an estimated 25 minutes at 6,600,000
-                    rows here); default: no limit
+                    skip the Python references at row counts above N (at
+                    6,600,000 rows their forest alone would take an
+                    estimated 25 minutes on 2 cores); default: no limit
   --help            show this help
 `;
 
