@@ -2,8 +2,8 @@
  * Fits random forest trees on several workers, and predicts with them.
  * Each worker instantiates its own copy of the WebAssembly core, receives
  * the training data once per fit and builds the trees whose seeds it is
- * given. The trees come back as node arrays and are rebuilt in the
- * caller's core, in tree order. Every tree depends only on its own seed, so
+ * given. Each tree comes back in prediction form with its importances and
+ * is registered in the caller's core, in tree order. Every tree depends only on its own seed, so
  * the forest is the same for any number of workers. To predict, each
  * worker gets every tree in prediction form and one part of the rows, and
  * sums the trees' probabilities in tree order, as one thread would.
@@ -121,43 +121,39 @@ export class ForestPool {
     for (let w = 0; w < workerCount; w++) {
       const indices: number[] = [];
       for (let i = w; i < seeds.length; i += workerCount) indices.push(i);
-      runs.push(this.runWorker(job, indices, Array.from(indices, (i) => seeds[i]), onTree));
+      const request: WorkerRequest = { type: "fit", module: this.module, job, indices, seeds: Array.from(indices, (i) => seeds[i]) };
+      runs.push(
+        this.runWorker(request, [], (message) => {
+          if (message.type === "tree") onTree(message);
+        }),
+      );
     }
     await Promise.all(runs);
   }
 
   /**
    * Sums the trees' class probabilities for each part of the rows on its own
-   * worker. `parts[i]` holds `rows[i]` rows, column-major; the result for
+   * worker. `parts[i]` contains `rows[i]` rows, column-major. The result for
    * part i has rows[i] × classCount values, summed over the trees in order,
-   * so it is the same as one thread's sum.
+   * so it equals one thread's sum.
    */
   async sumProba(job: PredictJob, parts: Float32Array[], rows: number[]): Promise<Float64Array[]> {
     return Promise.all(
-      parts.map(
-        (x, i) =>
-          new Promise<Float64Array>((resolve, reject) => {
-            const port = this.factory();
-            let result: Float64Array | undefined;
-            const finish = (error?: Error) => {
-              port.terminate();
-              if (error) reject(error);
-              else resolve(result!);
-            };
-            port.onError((error) => finish(new Error(`model: a forest worker failed: ${messageOf(error)}`)));
-            port.onMessage((raw) => {
-              const message = raw as PoolMessage;
-              if (message.type === "proba") result = message.proba;
-              else if (message.type === "done") finish();
-              else if (message.type === "error") finish(new Error(`model: a forest worker failed: ${message.message}`));
-            });
-            port.postMessage({ type: "predict", module: this.module, job, x, rows: rows[i] }, [x.buffer]);
-          }),
-      ),
+      parts.map(async (x, i) => {
+        let proba: Float64Array | undefined;
+        await this.runWorker({ type: "predict", module: this.module, job, x, rows: rows[i] }, [x.buffer], (message) => {
+          if (message.type === "proba") proba = message.proba;
+        });
+        return proba!;
+      }),
     );
   }
 
-  private runWorker(job: ForestJob, indices: number[], seeds: number[], onTree: (tree: TreeMessage) => void): Promise<void> {
+  /**
+   * Starts a worker, sends it `request` and passes its messages to
+   * `onMessage` until it reports "done" or an error; the worker stops either way.
+   */
+  private runWorker(request: WorkerRequest, transfer: Transferable[], onMessage: (message: PoolMessage) => void): Promise<void> {
     return new Promise((resolve, reject) => {
       const port = this.factory();
       const finish = (error?: Error) => {
@@ -168,11 +164,11 @@ export class ForestPool {
       port.onError((error) => finish(new Error(`model: a forest worker failed: ${messageOf(error)}`)));
       port.onMessage((raw) => {
         const message = raw as PoolMessage;
-        if (message.type === "tree") onTree(message);
-        else if (message.type === "done") finish();
+        if (message.type === "done") finish();
         else if (message.type === "error") finish(new Error(`model: a forest worker failed: ${message.message}`));
+        else onMessage(message);
       });
-      port.postMessage({ type: "fit", module: this.module, job, indices, seeds });
+      port.postMessage(request, transfer);
     });
   }
 }
