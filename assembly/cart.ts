@@ -25,7 +25,7 @@ import { transposeRows } from "./util/column";
 import { sortKeys } from "./util/sort";
 
 /** Values closer than this (in float32) are treated as equal when placing splits. */
-const FEATURE_THRESHOLD: f32 = 1e-7;
+export const FEATURE_THRESHOLD: f32 = 1e-7;
 /** Machine epsilon of float64: impurities at or below it count as pure. */
 const EPSILON: f64 = 2.220446049250313e-16;
 const LEAF: i32 = -1;
@@ -44,10 +44,11 @@ export class Tree {
   depth: i32 = 0;
   /**
    * The prediction form, made at the first prediction and kept until
-   * `treeFree`: split nodes packed 16 bytes each (feature, float32
-   * threshold, left, right; a leaf child is ~reference, see prepare) and
-   * the class fractions of the leaves with more than one class
-   * (leafCount × classCount float64). 0 until made.
+   * `treeFree`. `packed` has 16 bytes per split node: feature, float32
+   * threshold, left and right, where a leaf child is stored as ~reference
+   * (see prepare). `leafFractions` has the class fractions of the leaves
+   * with more than one class (leafCount × classCount float64). Both are 0
+   * until made.
    */
   packed: usize = 0;
   leafFractions: usize = 0;
@@ -616,9 +617,9 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
   const rowBytes = <usize>tree.featureCount << 2;
 
   // Eight rows walk at once, one level per round, so that their memory loads
-  // overlap; a lane that reaches its leaf takes the next row right away. A
-  // finished lane (row -1) keeps stepping on row 0, harmlessly, as a leaf
-  // reference stays where it is.
+  // overlap. A lane that reaches its leaf takes the next row right away. A
+  // finished lane (row -1) keeps stepping on row 0, which changes nothing
+  // because a leaf reference stays where it is.
   let i = 0;
   if (root >= 0 && count >= 8) {
     let r0 = 0; let r1 = 1; let r2 = 2; let r3 = 3; let r4 = 4; let r5 = 5; let r6 = 6; let r7 = 7;

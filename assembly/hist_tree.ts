@@ -22,14 +22,12 @@
 // towards maxFeatures. Trees are stored in the same Tree structure as the
 // exact builder's, so prediction, importances and export are shared.
 
-import { Tree, registerTree } from "./cart";
+import { FEATURE_THRESHOLD, Tree, registerTree } from "./cart";
 import { bootstrapCounts } from "./util/bootstrap";
 import { fromOrdered, midpoint, orderedBits } from "./binning";
 import { sortKeys } from "./util/sort";
 
 const EPSILON: f64 = 2.220446049250313e-16;
-/** Values closer than this (in float32) count as equal, as in the exact splitter. */
-const FEATURE_THRESHOLD: f32 = 1e-7;
 const LEAF: i32 = -1;
 
 /** A xorshift32 step; a zero state is replaced by 1. */
@@ -77,14 +75,14 @@ class HistBuilder {
   blockStart: i32 = -1;
   blockEnd: i32 = -1;
   /**
-   * Sibling subtraction, used when every node tries every feature (and
-   * minSamplesLeaf is 1): a histogram node then has the histograms of all
-   * features in one buffer (featureCount × maxBins × classCount u32), the
-   * smaller child's are counted from its samples and the larger child's are
-   * the parent's minus the smaller's. `nodeHist` is the current node's
-   * buffer, or 0.
+   * Whether sibling subtraction is on: every node tries every feature and
+   * minSamplesLeaf is 1. A histogram node then has the histograms of all
+   * features in one buffer (featureCount × maxBins × classCount u32). The
+   * smaller child's are counted from its samples, and the larger child's are
+   * the parent's minus the smaller's.
    */
   subtract: bool = false;
+  /** The current node's full histogram buffer, or 0. */
   nodeHist: usize = 0;
   histBuffers: Array<usize> = [];
   freeBuffers: Array<i32> = [];
@@ -347,7 +345,7 @@ class HistBuilder {
     const binCount = load<i32>(this.edgeCounts + (<usize>f << 2)) + 1;
     const nodeRows = end - start;
     const nodeWeight = this.nodeWeight;
-    // Constant when the bin of the first sample holds the node's whole weight (every weight is at least 1).
+    // Constant when the bin of the first sample contains the node's whole weight (every weight is at least 1).
     const first = <i32>load<u8>(this.rowCodes + <usize>start * <usize>this.featureCount + <usize>f);
     let firstWeight: f64 = 0;
     for (let c = 0; c < k; c++) firstWeight += <f64>load<u32>(base + (<usize>(first * k + c) << 2));
@@ -478,7 +476,7 @@ class HistBuilder {
       i++;
       j--;
     }
-    // A histogram split knows its left sample count only when it counted rows.
+    // A histogram split has its left sample count only when it counted rows.
     assert(i == this.bestPos || (!this.bestExact && !this.countRows), "partition disagrees with the split's sample count");
     this.bestPos = i;
   }

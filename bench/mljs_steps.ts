@@ -44,8 +44,9 @@ export function mljsTrainingRows(kind: "dt" | "rf", mljsRows: number, available:
 /**
  * ml-cart 2.1.1 and ml-random-forest 2.1.0 are devDependencies. ml.js's
  * forest draws one feature subset per tree, not per split as scikit-learn
- * and flowguard do; the step gives each tree every feature (maxFeatures 1.0,
- * without replacement) and bags the rows, the nearest it offers.
+ * and flowguard do. The step therefore gives each tree every feature
+ * (maxFeatures 1.0, without replacement) and bags the rows, the nearest
+ * setting it offers.
  */
 export function mljsStep(kind: "dt" | "rf"): StepFunction {
   return async (context) => {

@@ -285,7 +285,7 @@ export class RandomForestClassifier implements Classifier {
 
   /**
    * Handles of the fitted trees in the core, in tree order. After fitAsync
-   * they hold only the trees' prediction form, which predicts but cannot be
+   * they contain only the trees' prediction form, which predicts but cannot be
    * exported with exportTree; fit keeps every node array.
    */
   get treeHandles(): Int32Array {

@@ -24,7 +24,7 @@ export function alloc(bytes: usize): usize {
   const pages = <i32>((bytes + 0xffff) >> 16);
   const before = memory.grow(pages);
   if (before < 0) {
-    throw new Error("out of WebAssembly memory: a block of " + bytes.toString() + " bytes does not fit in the 4 GiB limit");
+    throw new Error("out of WebAssembly memory: a block of " + bytes.toString() + " bytes does not fit in the 4 GiB limit; train on fewer rows or features");
   }
   largeStarts.push(<usize>before << 16);
   largeSizes.push(<usize>pages << 16);
