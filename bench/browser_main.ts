@@ -12,7 +12,7 @@
  * seed, workers and lr-max-iter.
  */
 import { webForestPool } from "../src/forest_pool.ts";
-import type { ByteSource } from "../src/source.ts";
+import { urlSource } from "../src/source.ts";
 import { Core, Matrix } from "../src/wasm.ts";
 import { FLOWGUARD_STEPS, type FlowguardStepContext } from "./flowguard_steps.ts";
 import type { PreparedMeta } from "./prepare.ts";
@@ -54,29 +54,6 @@ async function fetchOk(url: URL): Promise<Response> {
   return response;
 }
 
-/** Returns a source that fetches `url` anew for every stream, so each timed run downloads and parses the whole file. */
-function fetchedCsvSource(url: URL): ByteSource {
-  return {
-    name: url.pathname,
-    stream() {
-      let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-      return new ReadableStream<Uint8Array>({
-        async start() {
-          reader = (await fetchOk(url)).body!.getReader();
-        },
-        async pull(controller) {
-          const { done, value } = await reader!.read();
-          if (done) controller.close();
-          else controller.enqueue(value);
-        },
-        cancel(reason) {
-          return reader?.cancel(reason);
-        },
-      });
-    },
-  };
-}
-
 /** Streams a column-major float32 file from `url` straight into a new matrix in linear memory. */
 async function fetchMatrix(core: Core, url: URL, rows: number, cols: number): Promise<Matrix> {
   const bytes = rows * cols * 4;
@@ -111,6 +88,8 @@ async function runStep(): Promise<BrowserStepOutcome> {
   const workerScript = new URL(param("worker"), location.href);
 
   const meta = (await (await fetchOk(new URL("meta.json", splitUrl))).json()) as PreparedMeta;
+  // Each stream of the CSV source downloads the file anew (Range requests for the reading workers' parts).
+  const csvSize = Number((await fetch(csvUrl, { method: "HEAD" })).headers.get("content-length"));
   const module = await WebAssembly.compileStreaming(fetchOk(new URL(param("wasm"), location.href)));
   const core = await Core.create(module);
   const context: FlowguardStepContext = {
@@ -123,7 +102,7 @@ async function runStep(): Promise<BrowserStepOutcome> {
     lrMaxIter: integerParam("lr-max-iter"),
     runtime: {
       name: "Chromium",
-      csvSource: () => fetchedCsvSource(csvUrl),
+      csvSource: () => urlSource(csvUrl.href, csvUrl.pathname, csvSize),
       readMatrix: (file, rows, cols) => fetchMatrix(core, new URL(file, splitUrl), rows, cols),
       readClasses: (file) => fetchClasses(new URL(file, splitUrl)),
       forestPool: (size) => webForestPool(module, workerScript, size),

@@ -115,8 +115,9 @@ Options:
   --seed N             seed of the split and the models (integer 0..4294967295);
                        default: the recipe's, else 0
   --trees N            trees in the random forest; default 100
-  --workers N          worker threads fitting the forest's trees; default: the
-                       number of cores (the forest is the same for any N)
+  --workers N          worker threads reading large CSV files and fitting the
+                       forest's trees; default: the number of cores (the
+                       table and the forest are the same for any N)
   --out DIR            write report.json and report.md there; default: out
   --non-finite MODE    rows with NaN, empty or infinite features: drop (default)
                        or impute; overrides the recipe
@@ -389,7 +390,9 @@ async function runExperimentCommand(host: CliHost, argv: string[]): Promise<numb
   host.setUpParquet();
   const core = await host.loadCore();
   const workers = args.workers ?? host.defaultWorkers?.() ?? 1;
-  const forestPool = workers > 1 && args.models.includes("rf") && host.forestPool ? await host.forestPool(workers) : undefined;
+  // The pool reads large plain CSV files in parallel and fits the forest's trees.
+  const pool = workers > 1 && host.forestPool ? await host.forestPool(workers) : undefined;
+  const forestPool = args.models.includes("rf") ? pool : undefined;
   const result: ExperimentResult = await runExperiment(recipe, {
     core,
     open: (path) => host.open(path),
@@ -397,7 +400,7 @@ async function runExperimentCommand(host: CliHost, argv: string[]): Promise<numb
     seed: args.seed,
     modelOptions: args.trees ? { rf: { trees: args.trees } } : undefined,
     forestPool,
-    csv: { encoding: args.encoding, strict: args.strict },
+    csv: { encoding: args.encoding, strict: args.strict, pool },
     runtime: host.runtime,
     onProgress: progressPrinter(host.stderr, args.quiet),
   });

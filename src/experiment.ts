@@ -44,7 +44,7 @@ export interface ExperimentOptions {
   modelOptions?: ModelOptions;
   /** Workers for the random forest's trees (see forest_pool.ts); default: none, trees fit in this thread. */
   forestPool?: ForestPool;
-  csv?: Pick<CsvOptions, "encoding" | "strict">;
+  csv?: Pick<CsvOptions, "encoding" | "strict" | "pool">;
   /** Name of the runtime, written into the report. */
   runtime: string;
   onProgress?: (event: ProgressEvent) => void;

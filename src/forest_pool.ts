@@ -13,7 +13,9 @@
  * worker_threads Worker wrapped, ...); the worker script calls
  * `serveForestWorker` with its own port.
  */
+import { isRangeRequest, readRangeInWorker, type ReadPool } from "./csv.ts";
 import { treeImportances } from "./decision_tree.ts";
+import { openWebHandle, type ByteSource, type SourceHandle } from "./source.ts";
 import type { Core } from "./wasm.ts";
 
 /** The messaging side of one worker, as the pool uses it. */
@@ -86,8 +88,11 @@ type PoolMessage =
   | { type: "done" }
   | { type: "error"; message: string };
 
-/** A fixed number of workers that fit forest trees. */
-export class ForestPool {
+/**
+ * A fixed number of workers that fit forest trees and predict with them.
+ * They also read large CSV files in parallel (`readCsv`'s `pool` option).
+ */
+export class ForestPool implements ReadPool {
   readonly size: number;
   private readonly factory: WorkerFactory;
   private readonly module: WebAssembly.Module | Uint8Array;
@@ -123,7 +128,8 @@ export class ForestPool {
       for (let i = w; i < seeds.length; i += workerCount) indices.push(i);
       const request: WorkerRequest = { type: "fit", module: this.module, job, indices, seeds: Array.from(indices, (i) => seeds[i]) };
       runs.push(
-        this.runWorker(request, [], (message) => {
+        this.run(request, [], (raw) => {
+          const message = raw as PoolMessage;
           if (message.type === "tree") onTree(message);
         }),
       );
@@ -141,7 +147,8 @@ export class ForestPool {
     return Promise.all(
       parts.map(async (x, i) => {
         let proba: Float64Array | undefined;
-        await this.runWorker({ type: "predict", module: this.module, job, x, rows: rows[i] }, [x.buffer], (message) => {
+        await this.run({ type: "predict", module: this.module, job, x, rows: rows[i] }, [x.buffer], (raw) => {
+          const message = raw as PoolMessage;
           if (message.type === "proba") proba = message.proba;
         });
         return proba!;
@@ -153,7 +160,8 @@ export class ForestPool {
    * Starts a worker, sends it `request` and passes its messages to
    * `onMessage` until it reports "done" or an error; the worker stops either way.
    */
-  private runWorker(request: WorkerRequest, transfer: Transferable[], onMessage: (message: PoolMessage) => void): Promise<void> {
+  run(request: unknown, transfer: Transferable[], onMessage: (message: unknown) => void): Promise<void> {
+    const what = isRangeRequest(request) ? "csv: a reading worker failed" : "model: a forest worker failed";
     return new Promise((resolve, reject) => {
       const port = this.factory();
       const finish = (error?: Error) => {
@@ -161,11 +169,11 @@ export class ForestPool {
         if (error) reject(error);
         else resolve();
       };
-      port.onError((error) => finish(new Error(`model: a forest worker failed: ${messageOf(error)}`)));
+      port.onError((error) => finish(new Error(`${what}: ${messageOf(error)}`)));
       port.onMessage((raw) => {
-        const message = raw as PoolMessage;
+        const message = raw as { type: string; message?: string };
         if (message.type === "done") finish();
-        else if (message.type === "error") finish(new Error(`model: a forest worker failed: ${message.message}`));
+        else if (message.type === "error") finish(new Error(`${what}: ${message.message}`));
         else onMessage(message);
       });
       port.postMessage(request, transfer);
@@ -187,14 +195,26 @@ function writeInto(core: Core, array: Float32Array | Uint8Array | Float64Array |
 /**
  * Runs in a worker: handles "fit" messages by instantiating the core from
  * the module sent, copying the job's data in once and fitting each seed's
- * tree. `createCore` is `Core.create`, passed in so this file needs no
- * runtime-specific import.
+ * tree; "predict" messages likewise; and "csv" messages by parsing one
+ * range of a file (csv.ts). `createCore` is `Core.create` and `openSource`
+ * reopens a source from its handle (default: Blob and URL handles only),
+ * both passed in so this file needs no runtime-specific import.
  */
 export function serveForestWorker(
   port: { postMessage(message: unknown, transfer?: Transferable[]): void; onMessage(handler: (message: unknown) => void): void },
   createCore: (module: WebAssembly.Module) => Promise<Core>,
+  openSource: (handle: SourceHandle) => ByteSource | undefined = openWebHandle,
 ): void {
   port.onMessage(async (raw) => {
+    if (isRangeRequest(raw)) {
+      try {
+        await readRangeInWorker(raw, openSource, (message, transfer) => port.postMessage(message, transfer));
+        port.postMessage({ type: "done" });
+      } catch (error) {
+        port.postMessage({ type: "error", message: messageOf(error) });
+      }
+      return;
+    }
     const message = raw as WorkerRequest;
     if (message.type !== "fit" && message.type !== "predict") return;
     try {
@@ -306,7 +326,10 @@ export function webForestPool(module: WebAssembly.Module | Uint8Array, script: U
 }
 
 /** Serves forest fits inside a standard Web Worker (the worker side of `webForestPool`). */
-export function serveWebForestWorker(createCore: (module: WebAssembly.Module) => Promise<Core>): void {
+export function serveWebForestWorker(
+  createCore: (module: WebAssembly.Module) => Promise<Core>,
+  openSource: (handle: SourceHandle) => ByteSource | undefined = openWebHandle,
+): void {
   const scope = globalThis as unknown as {
     postMessage(message: unknown, transfer?: Transferable[]): void;
     onmessage: ((event: MessageEvent) => void) | null;
@@ -319,5 +342,6 @@ export function serveWebForestWorker(createCore: (module: WebAssembly.Module) =>
       },
     },
     createCore,
+    openSource,
   );
 }

@@ -12,22 +12,90 @@ export interface ByteSource {
   size?: number;
   /** Opens a new stream over the bytes, starting at byte 0. */
   stream(): ReadableStream<Uint8Array>;
+  /**
+   * Opens a new stream over the bytes from byte `offset` to the end. Sources
+   * that can seek (files, Blobs, URLs of servers that honour Range) offer it;
+   * the parallel CSV reader needs it.
+   */
+  streamFrom?(offset: number): ReadableStream<Uint8Array>;
+  /**
+   * Where a worker of the same runtime can open these bytes again: a value
+   * that survives `postMessage`. Sources without it are read on one thread.
+   */
+  handle?: SourceHandle;
 }
+
+/**
+ * A source as a worker reopens it: a file path (opened by the runtime's
+ * worker script), a Blob, or a URL fetched with Range requests.
+ */
+export type SourceHandle =
+  | { kind: "path"; path: string }
+  | { kind: "blob"; blob: Blob; name: string }
+  | { kind: "url"; url: string; name: string; size: number };
 
 /** Wraps bytes already in memory as a source that emits them in one chunk. */
 export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
+  const from = (offset: number) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        if (offset < bytes.length) controller.enqueue(bytes.subarray(offset));
+        controller.close();
+      },
+    });
+  return { name, size: bytes.length, stream: () => from(0), streamFrom: from };
+}
+
+/**
+ * Returns a source over a Blob (a File, say), read again for each stream
+ * and never copied whole. Its handle lets a worker read parts of it.
+ */
+export function blobSource(blob: Blob, name: string): ByteSource {
   return {
     name,
-    size: bytes.length,
-    stream() {
-      return new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(bytes);
-          controller.close();
-        },
-      });
-    },
+    size: blob.size,
+    stream: () => blob.stream() as ReadableStream<Uint8Array>,
+    streamFrom: (offset) => blob.slice(offset).stream() as ReadableStream<Uint8Array>,
+    handle: { kind: "blob", blob, name },
   };
+}
+
+/**
+ * Returns a source that fetches `url`, whose length is `size` bytes, and
+ * reads from an offset with a Range request. A server that answers such a
+ * request with anything but 206 Partial Content fails the stream.
+ */
+export function urlSource(url: string, name: string, size: number): ByteSource {
+  const from = (offset: number): ReadableStream<Uint8Array> => {
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    return new ReadableStream<Uint8Array>({
+      async start() {
+        const response = await fetch(url, offset > 0 ? { headers: { range: `bytes=${offset}-` } } : {});
+        const expected = offset > 0 ? 206 : 200;
+        if (response.status !== expected || !response.body) {
+          await response.body?.cancel();
+          throw new Error(`fetching ${url} from byte ${offset} gave HTTP ${response.status}, expected ${expected}`);
+        }
+        reader = response.body.getReader();
+      },
+      async pull(controller) {
+        const { done, value } = await reader!.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel(reason) {
+        return reader?.cancel(reason);
+      },
+    });
+  };
+  return { name, size, stream: () => from(0), streamFrom: from, handle: { kind: "url", url, name, size } };
+}
+
+/** Reopens a Blob or URL handle; path handles need the runtime's file source and return undefined here. */
+export function openWebHandle(handle: SourceHandle): ByteSource | undefined {
+  if (handle.kind === "blob") return blobSource(handle.blob, handle.name);
+  if (handle.kind === "url") return urlSource(handle.url, handle.name, handle.size);
+  return undefined;
 }
 
 const GZIP_MAGIC_0 = 0x1f;

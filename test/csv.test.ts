@@ -3,6 +3,7 @@ import { readCsv, type CsvOptions } from "../src/csv.ts";
 import { bytesSource, type ByteSource } from "../src/source.ts";
 import type { FlowTable } from "../src/table.ts";
 import { gunzip, gzip } from "./support/gzip.ts";
+import { expectSameTable } from "./support/tables.ts";
 import { fileSource, readBytes } from "./support/platform.ts";
 
 const CASES = "test/data/cases";
@@ -58,25 +59,6 @@ function rowLabels(table: FlowTable): string[] {
 }
 
 /** Compares everything but the source file names; float columns bit for bit, so NaN equals NaN. */
-function expectSameTable(actual: FlowTable, expected: FlowTable): void {
-  expect(actual.rowCount).toBe(expected.rowCount);
-  expect(actual.featureNames).toEqual(expected.featureNames);
-  expect(actual.labelNames).toEqual(expected.labelNames);
-  expect(Array.from(actual.labels)).toEqual(Array.from(expected.labels));
-  expect(Array.from(actual.lineNumbers)).toEqual(Array.from(expected.lineNumbers));
-  expect(Array.from(actual.fileIndex)).toEqual(Array.from(expected.fileIndex));
-  actual.columns.forEach((values, j) => {
-    const expectedBits = new Uint32Array(expected.columns[j].buffer, expected.columns[j].byteOffset, expected.rowCount);
-    const actualBits = new Uint32Array(values.buffer, values.byteOffset, actual.rowCount);
-    const firstDifference = actualBits.findIndex((bits, i) => bits !== expectedBits[i]);
-    expect({ column: actual.featureNames[j], firstDifference }).toEqual({ column: actual.featureNames[j], firstDifference: -1 });
-  });
-  expect(actual.skipped).toEqual(expected.skipped);
-  expect(actual.warnings.map((w) => w.line)).toEqual(expected.warnings.map((w) => w.line));
-  expect(actual.droppedColumns.map((d) => d.name)).toEqual(expected.droppedColumns.map((d) => d.name));
-  expect([...actual.sources[0].rawLabels]).toEqual([...expected.sources[0].rawLabels]);
-}
-
 function countWhere(values: Float32Array, test: (value: number) => boolean): number {
   let count = 0;
   for (const value of values) if (test(value)) count++;

@@ -1,10 +1,17 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PARALLEL_PREDICT_ROWS, RandomForestClassifier } from "../src/random_forest.ts";
 import type { Core } from "../src/wasm.ts";
+import { readCsv } from "../src/csv.ts";
+import { bytesSource } from "../src/source.ts";
+import { fileSource } from "../runtimes/node/files.ts";
 import { nodeForestPool } from "../runtimes/node/forest_pool.ts";
 import { loadCore } from "../runtimes/node/wasm.ts";
 import { loadHeads, tileRows, type HeadsData } from "./support/heads.ts";
+import { expectSameTable } from "./support/tables.ts";
 
 // The worker script is the bundled one in dist/node (built by `node build.mjs`).
 const WORKER = new URL("../dist/node/forest_worker.js", import.meta.url);
@@ -64,5 +71,29 @@ describe("forest on worker threads", () => {
     const forest = new RandomForestClassifier(core, { trees: 4, onProgress: (done) => seen.push(done) });
     await forest.fitAsync(heads.train, heads.trainLabels, nodeForestPool(module, WORKER, 2));
     expect(seen).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe("CSV ranges on worker threads", () => {
+  it("reads a file in 2 and 3 ranges into the one-thread table", async () => {
+    const bytes = gunzipSync(readFileSync("data/sample/01-12/Syn.csv.gz"));
+    const dir = mkdtempSync(join(tmpdir(), "flowguard-csv-"));
+    try {
+      const path = join(dir, "Syn.csv");
+      writeFileSync(path, bytes);
+      const expected = await readCsv(bytesSource(path, bytes));
+      for (const workers of [2, 3]) {
+        const reasons: string[] = [];
+        const table = await readCsv(fileSource(path), {
+          pool: nodeForestPool(module, WORKER, workers),
+          minParallelBytes: 0,
+          onSequential: (reason) => reasons.push(reason),
+        });
+        expect(reasons).toEqual([]);
+        expectSameTable(table, expected);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

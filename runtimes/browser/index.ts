@@ -10,7 +10,7 @@
  * const core = await loadCore(new URL("/assets/flowguard.wasm", location.href));
  * const table = await readCsv(fileSource(input.files[0]));
  */
-import type { ByteSource } from "../../src/source.ts";
+import { blobSource, type ByteSource } from "../../src/source.ts";
 import { Core } from "../../src/wasm.ts";
 
 export * from "../../src/index.ts";
@@ -57,13 +57,9 @@ export async function loadCore(
 /**
  * Returns a source over a File or Blob. `name` names it in messages and
  * reports (default: the File's name, else "blob"). The Blob is read again
- * for each `stream()` call and never copied whole.
+ * for each stream and never copied whole; Web Workers read parts of it.
  */
 export function fileSource(file: Blob, name?: string): ByteSource {
   const fileName = name ?? ("name" in file && typeof file.name === "string" ? file.name : "blob");
-  return {
-    name: fileName,
-    size: file.size,
-    stream: () => file.stream() as ReadableStream<Uint8Array>,
-  };
+  return blobSource(file, fileName);
 }

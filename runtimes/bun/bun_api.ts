@@ -8,6 +8,8 @@
 /** A lazily opened file, as `Bun.file` returns it. */
 export interface BunFile {
   stream(): ReadableStream<Uint8Array>;
+  /** The bytes from `start` on, as another BunFile. */
+  slice(start: number): BunFile;
   text(): Promise<string>;
   arrayBuffer(): Promise<ArrayBuffer>;
   exists(): Promise<boolean>;

@@ -9,7 +9,7 @@ import { Bun } from "./bun_api.ts";
  * Returns a source that streams the file at `path` with `Bun.file`. The size
  * comes from stat at call time, which also makes a missing file fail here,
  * as in the Node shell: `Bun.file` alone reports size 0 for it. Every
- * `stream()` call opens the file anew.
+ * stream opens the file anew. Workers reopen it by path.
  */
 export function fileSource(path: string): ByteSource {
   const size = statSync(path).size;
@@ -17,6 +17,8 @@ export function fileSource(path: string): ByteSource {
     name: path,
     size,
     stream: () => Bun.file(path).stream(),
+    streamFrom: (offset) => Bun.file(path).slice(offset).stream(),
+    handle: { kind: "path", path },
   };
 }
 

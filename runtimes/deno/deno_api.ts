@@ -9,6 +9,8 @@
 export interface DenoFile {
   /** Reads into `buffer` and returns the byte count, or null at the end of the file. */
   read(buffer: Uint8Array): Promise<number | null>;
+  /** Moves the file position; whence 0 counts from the start. Returns the new position. */
+  seek(offset: number, whence: number): Promise<number>;
   close(): void;
 }
 

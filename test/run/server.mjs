@@ -84,13 +84,23 @@ export async function startServer({ root, bundle, pageEntry }) {
       return send(404, "text/plain", `not found: ${pathname}\n`);
     }
     if (!stat.isFile()) return send(404, "text/plain", `not a file: ${pathname}\n`);
-    response.writeHead(200, {
+    // One byte range ("bytes=N-" or "bytes=N-M"), for readers that split a file across workers.
+    const range = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? "");
+    const start = range ? Number(range[1]) : 0;
+    const end = range && range[2] !== "" ? Math.min(Number(range[2]), stat.size - 1) : stat.size - 1;
+    if (range && (start >= stat.size || end < start)) {
+      response.writeHead(416, { "content-range": `bytes */${stat.size}`, "cache-control": "no-store" });
+      return response.end();
+    }
+    response.writeHead(range ? 206 : 200, {
       "content-type": CONTENT_TYPES[extname(path)] ?? "application/octet-stream",
-      "content-length": stat.size,
+      "content-length": end - start + 1,
+      "accept-ranges": "bytes",
       "cache-control": "no-store",
+      ...(range ? { "content-range": `bytes ${start}-${end}/${stat.size}` } : {}),
     });
-    if (request.method === "HEAD") return response.end();
-    createReadStream(path)
+    if (request.method === "HEAD" || stat.size === 0) return response.end();
+    createReadStream(path, { start, end })
       .on("error", () => response.destroy())
       .pipe(response);
   });
