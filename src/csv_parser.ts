@@ -6,7 +6,7 @@
  * on a worker, the rows of one byte range of a file whose header it is given.
  */
 import { planHeader, type ColumnRole, type HeaderPlan } from "./columns.ts";
-import type { FlowTable, LoadWarning, SkippedRows } from "./table.ts";
+import { markFiniteColumn, type FlowTable, type LoadWarning, type SkippedRows } from "./table.ts";
 
 const COMMA = 0x2c;
 const QUOTE = 0x22;
@@ -35,6 +35,8 @@ const NAN_WORD = /^[+-]?nan$/i;
 
 /** Rows per storage block; a block of 80 float32 features is about 20 MB. */
 const BLOCK_ROWS = 1 << 16;
+/** Exponent bits of a float32; all set for NaN and ±Infinity. */
+const EXPONENT_BITS = 0x7f800000;
 /** Rows staged row-major before a transpose. 64 rows of 80 features take 20 KB, which fits a typical L1 data cache. BLOCK_ROWS must be a multiple. */
 const STAGE_ROWS = 64;
 
@@ -74,6 +76,8 @@ export interface ParsedRows {
   start: number;
   /** File offset after the last line read: where the next range must start. */
   stop: number;
+  /** Per feature, 1 when some row has NaN or ±Infinity there. */
+  nonFinite: Uint8Array;
 }
 
 /**
@@ -190,7 +194,7 @@ export class CsvParser {
   finishRows(): ParsedRows {
     if (!this.stopped) this.parse(true);
     this.planOrThrow();
-    const { blocks, rowCount } = this.rows.close();
+    const { blocks, rowCount, nonFinite } = this.rows.close();
     return {
       blocks,
       rowCount,
@@ -201,6 +205,7 @@ export class CsvParser {
       lines: this.line - 1,
       start: this.start,
       stop: this.bufferOffset,
+      nonFinite,
     };
   }
 
@@ -676,12 +681,15 @@ class RowBlocks {
   block: Block;
   private readonly stageBits: Int32Array;
   private readonly featureCount: number;
+  /** Per feature, 1 once a NaN or ±Infinity went through the stage. */
+  private readonly nonFinite: Uint8Array;
   private readonly full: Block[] = [];
 
   constructor(featureCount: number) {
     this.featureCount = featureCount;
     this.stage = new Float32Array(STAGE_ROWS * featureCount);
     this.stageBits = new Int32Array(this.stage.buffer);
+    this.nonFinite = new Uint8Array(featureCount);
     this.block = newBlock(featureCount);
   }
 
@@ -699,7 +707,14 @@ class RowBlocks {
     const count = this.row - start;
     for (let j = 0; j < featureCount; j++) {
       const column = this.block.columns[j];
-      for (let r = 0, k = j; r < count; r++, k += featureCount) column[start + r] = stage[k];
+      let special = 0;
+      for (let r = 0, k = j; r < count; r++, k += featureCount) {
+        const bits = stage[k];
+        column[start + r] = bits;
+        // An all-ones exponent is NaN or ±Infinity.
+        if ((bits & EXPONENT_BITS) === EXPONENT_BITS) special = 1;
+      }
+      if (special) this.nonFinite[j] = 1;
     }
     this.stageStart = this.row;
     if (this.row === BLOCK_ROWS) {
@@ -711,9 +726,9 @@ class RowBlocks {
   }
 
   /** Transposes the last staged rows and returns the blocks; the last one holds `rowCount % BLOCK_ROWS` rows, unless full. */
-  close(): { blocks: Block[]; rowCount: number } {
+  close(): { blocks: Block[]; rowCount: number; nonFinite: Uint8Array } {
     this.flushStage();
-    return { blocks: [...this.full, this.block], rowCount: this.full.length * BLOCK_ROWS + this.row };
+    return { blocks: [...this.full, this.block], rowCount: this.full.length * BLOCK_ROWS + this.row, nonFinite: this.nonFinite.slice() };
   }
 }
 
@@ -774,7 +789,9 @@ export function buildTable(file: string, plan: HeaderPlan, parts: readonly Parse
       piece.block.columns[j] = released;
       offset += piece.rows;
     }
-    columns.push(new Float32Array(bits.buffer));
+    const column = new Float32Array(bits.buffer);
+    if (parts.every((part) => part.nonFinite[j] === 0)) markFiniteColumn(column);
+    columns.push(column);
   }
   const labels = new Int32Array(n);
   const lineNumbers = new Uint32Array(n);

@@ -109,3 +109,22 @@ export function selectRows(table: FlowTable, rowIndices: Uint32Array): FlowTable
   }
   return { ...table, columns, labels, fileIndex, lineNumbers, rowCount: n };
 }
+
+/**
+ * Feature columns whose producer saw only finite values while writing them.
+ * A column array is never written after its table is built (imputation, for
+ * one, fills a copy), so the mark stays true; a copy is unmarked and gets
+ * scanned. The CSV reader marks its columns, which spares the non-finite
+ * count (clean.ts) a pass over every value of most columns.
+ */
+const finiteColumns = new WeakSet<Float32Array>();
+
+/** Records that `column` holds only finite values. */
+export function markFiniteColumn(column: Float32Array): void {
+  finiteColumns.add(column);
+}
+
+/** Returns true when `column` was marked as holding only finite values. */
+export function isMarkedFinite(column: Float32Array): boolean {
+  return finiteColumns.has(column);
+}

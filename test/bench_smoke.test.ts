@@ -50,8 +50,8 @@ describe("benchmark smoke run", () => {
   });
 
   it.each([
-    ["read the CSV", "flowguard readCsv"],
-    ["load + clean + dedupe", "flowguard readCsv + labels + non-finite + dropDuplicates"],
+    ["read the CSV", "flowguard readCsv (2 worker threads)"],
+    ["load + clean + dedupe", "flowguard readCsv + labels + non-finite + dropDuplicates (2 worker threads)"],
     ["correlation matrix", "flowguard correlationMatrix"],
     ["Gaussian NB fit", "flowguard GaussianNB"],
     ["decision tree fit", "flowguard DecisionTreeClassifier (exact)"],
@@ -79,8 +79,8 @@ describe("benchmark smoke run", () => {
   });
 
   it.runIf(hasChromium).each([
-    ["read the CSV", "flowguard in Chromium (readCsv)"],
-    ["load + clean + dedupe", "flowguard in Chromium (readCsv + labels + non-finite + dropDuplicates)"],
+    ["read the CSV", "flowguard in Chromium (readCsv, 2 Web Workers)"],
+    ["load + clean + dedupe", "flowguard in Chromium (readCsv + labels + non-finite + dropDuplicates, 2 Web Workers)"],
     ["correlation matrix", "flowguard in Chromium (correlationMatrix)"],
     ["Gaussian NB fit", "flowguard in Chromium (GaussianNB)"],
     ["decision tree fit", "flowguard in Chromium (DecisionTreeClassifier, histogram)"],

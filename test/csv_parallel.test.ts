@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { isRangeRequest, readCsv, readRangeInWorker, type CsvOptions, type ReadPool } from "../src/csv.ts";
 import { bytesSource, type ByteSource } from "../src/source.ts";
+import { isMarkedFinite } from "../src/table.ts";
 import { gunzip, gzip } from "./support/gzip.ts";
 import { listDir, readBytes } from "./support/platform.ts";
 import { expectSameTable } from "./support/tables.ts";
@@ -105,6 +106,17 @@ describe("readCsv in parallel byte ranges", () => {
       const { table, reasons } = await readParallel("notes.csv", bytes, workers, 17);
       expect(reasons).toEqual([]);
       expectSameTable(table, expected);
+    }
+  });
+
+  it("marks as finite only the columns with no NaN or Infinity in any range", async () => {
+    const lines = ["Flow Duration,Flow Bytes/s,Flow Packets/s,Label"];
+    for (let i = 0; i < 90; i++) lines.push(`${i},${i === 85 ? "NaN" : i},${i === 2 ? "Infinity" : i},Syn`);
+    const bytes = encoder.encode(lines.join("\n") + "\n");
+    const sequential = await readCsv(bytesSource("special.csv", bytes));
+    const { table } = await readParallel("special.csv", bytes, 3, 50);
+    for (const read of [sequential, table]) {
+      expect(read.columns.map((column) => isMarkedFinite(column))).toEqual([true, false, false]);
     }
   });
 
