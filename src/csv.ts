@@ -236,7 +236,10 @@ async function readInParallel(
   return buildTable(source.name, parser.planOrThrow(), parts, lineBases);
 }
 
-/** Reads up to the end of the header line; returns the reason for a one-thread read when the file is gzip or has no complete header. */
+/**
+ * Reads up to the end of the header line. Returns the reason for a
+ * one-thread read instead when the file is gzip or has no complete header.
+ */
 async function readHeader(
   source: ByteSource,
   encoding: "utf-8" | "windows-1252",

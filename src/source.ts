@@ -19,8 +19,8 @@ export interface ByteSource {
    */
   streamFrom?(offset: number): ReadableStream<Uint8Array>;
   /**
-   * Where a worker of the same runtime can open these bytes again: a value
-   * that survives `postMessage`. Sources without it are read on one thread.
+   * A value that survives `postMessage`, from which a worker of the same
+   * runtime opens these bytes again. Sources without it are read on one thread.
    */
   handle?: SourceHandle;
 }
@@ -62,8 +62,8 @@ export function blobSource(blob: Blob, name: string): ByteSource {
 
 /**
  * Returns a source that fetches `url`, whose length is `size` bytes, and
- * reads from an offset with a Range request. A server that answers such a
- * request with anything but 206 Partial Content fails the stream.
+ * reads from an offset with a Range request. A server that returns anything
+ * but 206 Partial Content for such a request fails the stream.
  */
 export function urlSource(url: string, name: string, size: number): ByteSource {
   const from = (offset: number): ReadableStream<Uint8Array> => {

@@ -113,9 +113,9 @@ export function selectRows(table: FlowTable, rowIndices: Uint32Array): FlowTable
 /**
  * Feature columns whose producer saw only finite values while writing them.
  * A column array is never written after its table is built (imputation, for
- * one, fills a copy), so the mark stays true; a copy is unmarked and gets
- * scanned. The CSV reader marks its columns, which spares the non-finite
- * count (clean.ts) a pass over every value of most columns.
+ * one, fills a copy), so the mark stays true. A copy has no mark and gets
+ * scanned. The CSV reader marks its columns, so the non-finite count
+ * (clean.ts) skips a pass over every value of most columns.
  */
 const finiteColumns = new WeakSet<Float32Array>();
 

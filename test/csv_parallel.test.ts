@@ -92,7 +92,7 @@ describe("readCsv in parallel byte ranges", () => {
     expectSameTable(table, expected);
   });
 
-  it("numbers lines across ranges: warnings of repeated headers and U+FFFD labels in later ranges", async () => {
+  it("numbers the warnings of later ranges by file line", async () => {
     const header = "Flow ID,Flow Duration,Total Fwd Packets,Label";
     const rows: string[] = [header];
     for (let i = 0; i < 60; i++) {
@@ -109,7 +109,7 @@ describe("readCsv in parallel byte ranges", () => {
     }
   });
 
-  it("marks as finite only the columns with no NaN or Infinity in any range", async () => {
+  it("marks a column finite only when every range saw it finite", async () => {
     const lines = ["Flow Duration,Flow Bytes/s,Flow Packets/s,Label"];
     for (let i = 0; i < 90; i++) lines.push(`${i},${i === 85 ? "NaN" : i},${i === 2 ? "Infinity" : i},Syn`);
     const bytes = encoder.encode(lines.join("\n") + "\n");
@@ -120,7 +120,7 @@ describe("readCsv in parallel byte ranges", () => {
     }
   });
 
-  it("falls back to one thread when a quoted line break spans a range boundary", async () => {
+  it("falls back to one thread on a quoted line break across a boundary", async () => {
     const breaks = "\n".repeat(200);
     const text = `Flow ID,Flow Duration,Label\n"a${breaks}b",1,BENIGN\n"c",2,Syn\n`;
     const bytes = encoder.encode(text);
@@ -132,7 +132,7 @@ describe("readCsv in parallel byte ranges", () => {
     expectSameTable(table, expected);
   });
 
-  it("reports an error in a later range as the one-thread read does, with its line", async () => {
+  it("reports an error of a later range with its file line", async () => {
     const lines = ["Flow Duration,Total Fwd Packets,Label"];
     for (let i = 0; i < 100; i++) lines.push(i === 80 ? "1,abc,Syn" : `${i},${i},Syn`);
     const bytes = encoder.encode(lines.join("\n"));
