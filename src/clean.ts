@@ -97,7 +97,7 @@ export function countNonFinite(table: FlowTable, rows?: Uint32Array | Uint8Array
 /**
  * Returns true when `column` has only finite values at `rows`, most columns'
  * case. When the rows are a large part of the table, the pass reads the
- * whole column in order, which is faster than gathering; a false answer then
+ * whole column in order, which is faster than gathering; a false result then
  * only means that the caller counts the selected rows one by one.
  */
 function allFinite(column: Float32Array, rows: ArrayLike<number>, rowCount: number): boolean {
