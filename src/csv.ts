@@ -257,7 +257,8 @@ async function readHeader(
       }
       if (chunk.done) return "the file has no complete header line";
       const bytes = chunk.value;
-      if (first && (bytes.length < 2 || (bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1))) return "the file is gzip-compressed";
+      if (first && bytes.length < 2) return "the first chunk is too short to tell gzip from text";
+      if (first && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1) return "the file is gzip-compressed";
       parser.push(bytes);
       if (parser.header) return { parser, header: parser.header };
     }

@@ -109,6 +109,19 @@ describe("readCsv in parallel byte ranges", () => {
     }
   });
 
+  it("splits CRLF files with a BOM at line starts", async () => {
+    const lines = ["\uFEFFFlow ID,Flow Duration,Total Fwd Packets,Label"];
+    for (let i = 0; i < 70; i++) lines.push(i % 9 === 0 ? "" : `id${i},${i}.5,${i},${i % 3 === 0 ? "Syn" : "BENIGN"}`);
+    const bytes = encoder.encode(lines.join("\r\n"));
+    const expected = await readCsv(bytesSource("crlf.csv", bytes));
+    expect(expected.skipped.emptyRow).toBe(8);
+    for (const workers of [2, 4, 9]) {
+      const { table, reasons } = await readParallel("crlf.csv", bytes, workers, 13);
+      expect(reasons).toEqual([]);
+      expectSameTable(table, expected);
+    }
+  });
+
   it("marks a column finite only when every range saw it finite", async () => {
     const lines = ["Flow Duration,Flow Bytes/s,Flow Packets/s,Label"];
     for (let i = 0; i < 90; i++) lines.push(`${i},${i === 85 ? "NaN" : i},${i === 2 ? "Infinity" : i},Syn`);
