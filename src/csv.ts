@@ -312,7 +312,7 @@ export async function readRangeInWorker(
   const transfer: Transferable[] = [];
   for (const block of rows.blocks) {
     for (const column of block.columns) transfer.push(column.buffer);
-    transfer.push(block.labels.buffer, block.lineNumbers.buffer);
+    transfer.push(block.labels.buffer, block.lineNumbers.buffer, block.hashes.buffer);
   }
   post({ type: "csvRows", rows }, transfer);
 }

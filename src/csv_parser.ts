@@ -6,6 +6,7 @@
  * on a worker, the rows of one byte range of a file whose header it is given.
  */
 import { planHeader, type ColumnRole, type HeaderPlan } from "./columns.ts";
+import { CANONICAL_NAN_BITS, columnMultipliers, finalizeHash, NEGATIVE_ZERO_BITS, rememberRowHashes } from "./row_hash.ts";
 import { markFiniteColumn, type FlowTable, type LoadWarning, type SkippedRows } from "./table.ts";
 
 const COMMA = 0x2c;
@@ -48,7 +49,7 @@ export interface CsvHeader {
   bytes: Uint8Array;
   /** File offset of the first byte after the header line's end. */
   end: number;
-  /** Lines the header takes (more than 1 when a quoted name holds a line break). */
+  /** Lines the header takes (more than 1 when a quoted name contains a line break). */
   lines: number;
 }
 
@@ -150,9 +151,9 @@ export class CsvParser {
   }
 
   /**
-   * Returns a parser for the rows of one range of a file: `start` is the
-   * file offset of a line start (the first chunk pushed begins there) and
-   * rows from the first line starting at or after `stopAt` on are left out.
+   * Returns a parser for the rows of one range of a file. `start` is the
+   * file offset of a line start, where the first chunk pushed begins. Rows
+   * from the first line starting at or after `stopAt` on are left out.
    */
   static forRange(
     file: string,
@@ -654,11 +655,12 @@ export class CsvParser {
 
 }
 
-/** One storage block: feature columns as float32 bits, labels and line numbers. */
+/** One storage block: feature columns as float32 bits, labels, line numbers and row hashes (row_hash.ts). */
 export interface Block {
   columns: Int32Array[];
   labels: Int32Array;
   lineNumbers: Uint32Array;
+  hashes: Int32Array;
 }
 
 /**
@@ -683,6 +685,7 @@ class RowBlocks {
   private readonly featureCount: number;
   /** Per feature, 1 once a NaN or ±Infinity went through the stage. */
   private readonly nonFinite: Uint8Array;
+  private readonly multipliers: Int32Array;
   private readonly full: Block[] = [];
 
   constructor(featureCount: number) {
@@ -690,6 +693,7 @@ class RowBlocks {
     this.stage = new Float32Array(STAGE_ROWS * featureCount);
     this.stageBits = new Int32Array(this.stage.buffer);
     this.nonFinite = new Uint8Array(featureCount);
+    this.multipliers = columnMultipliers(featureCount);
     this.block = newBlock(featureCount);
   }
 
@@ -705,6 +709,8 @@ class RowBlocks {
     const featureCount = this.featureCount;
     const start = this.stageStart;
     const count = this.row - start;
+    // Row hashes while the staged rows are in the cache; dedupe.ts would otherwise read every column again.
+    hashStagedRows(stage, count, featureCount, this.multipliers, this.block.hashes, start);
     for (let j = 0; j < featureCount; j++) {
       const column = this.block.columns[j];
       let special = 0;
@@ -795,6 +801,7 @@ export function buildTable(file: string, plan: HeaderPlan, parts: readonly Parse
   }
   const labels = new Int32Array(n);
   const lineNumbers = new Uint32Array(n);
+  const hashes = new Int32Array(n);
   let offset = 0;
   for (const { block, k, rows } of pieces) {
     const map = maps[k];
@@ -803,8 +810,10 @@ export function buildTable(file: string, plan: HeaderPlan, parts: readonly Parse
       labels[offset + i] = map[block.labels[i]];
       lineNumbers[offset + i] = block.lineNumbers[i] + base;
     }
+    hashes.set(block.hashes.subarray(0, rows), offset);
     offset += rows;
   }
+  rememberRowHashes(columns, hashes);
 
   return {
     featureNames: plan.featureNames,
@@ -821,11 +830,27 @@ export function buildTable(file: string, plan: HeaderPlan, parts: readonly Parse
   };
 }
 
+/** Writes the hash (row_hash.ts) of each of the `count` staged rows to `hashes`, from `start` on. */
+function hashStagedRows(stage: Int32Array, count: number, featureCount: number, multipliers: Int32Array, hashes: Int32Array, start: number): void {
+  for (let r = 0, k = 0; r < count; r++) {
+    let h = 0;
+    for (let j = 0; j < featureCount; j++, k++) {
+      let bits = stage[k];
+      // canonicalBits (row_hash.ts) written out, as V8 may not inline it in this loop.
+      if ((bits & 0x7fff_ffff) > 0x7f80_0000) bits = CANONICAL_NAN_BITS;
+      else if (bits === NEGATIVE_ZERO_BITS) bits = 0;
+      h = (h + Math.imul(bits, multipliers[j])) | 0;
+    }
+    hashes[start + r] = finalizeHash(h);
+  }
+}
+
 function newBlock(featureCount: number): Block {
   return {
     columns: Array.from({ length: featureCount }, () => new Int32Array(BLOCK_ROWS)),
     labels: new Int32Array(BLOCK_ROWS),
     lineNumbers: new Uint32Array(BLOCK_ROWS),
+    hashes: new Int32Array(BLOCK_ROWS),
   };
 }
 

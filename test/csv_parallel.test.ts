@@ -6,7 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { isRangeRequest, readCsv, readRangeInWorker, type CsvOptions, type ReadPool } from "../src/csv.ts";
 import { bytesSource, type ByteSource } from "../src/source.ts";
-import { isMarkedFinite } from "../src/table.ts";
+import { dropDuplicates } from "../src/dedupe.ts";
+import { canonicalBits, columnMultipliers, finalizeHash, rememberedRowHashes } from "../src/row_hash.ts";
+import { isMarkedFinite, type FlowTable } from "../src/table.ts";
 import { gunzip, gzip } from "./support/gzip.ts";
 import { listDir, readBytes } from "./support/platform.ts";
 import { expectSameTable } from "./support/tables.ts";
@@ -131,6 +133,33 @@ describe("readCsv in parallel byte ranges", () => {
     for (const read of [sequential, table]) {
       expect(read.columns.map((column) => isMarkedFinite(column))).toEqual([true, false, false]);
     }
+  });
+
+  it("keeps row hashes equal to the formula, in one thread and in ranges", async () => {
+    const bytes = await readBytes(`${HEADS}/DrDoS_LDAP.head.csv`);
+    const expectHashes = (table: FlowTable) => {
+      const multipliers = columnMultipliers(table.columns.length);
+      const bits = table.columns.map((column) => new Int32Array(column.buffer, column.byteOffset, column.length));
+      const expected = Int32Array.from({ length: table.rowCount }, (_, r) => {
+        let sum = 0;
+        bits.forEach((column, j) => (sum = (sum + Math.imul(canonicalBits(column[r]), multipliers[j])) | 0));
+        return finalizeHash(sum);
+      });
+      expect(Array.from(rememberedRowHashes(table.columns) ?? [])).toEqual(Array.from(expected));
+    };
+    const sequential = await readCsv(bytesSource("ldap.csv", bytes));
+    expectHashes(sequential);
+    expectHashes((await readParallel("ldap.csv", bytes, 3, 1000)).table);
+
+    // Duplicates found with the kept hashes equal those found with computed ones (a copy of the columns has none kept).
+    const rows = Uint32Array.from({ length: sequential.rowCount }, (_, i) => i);
+    const classes = new Int32Array(sequential.rowCount);
+    const copy = { ...sequential, columns: sequential.columns.map((column) => column.slice()) };
+    expect(rememberedRowHashes(copy.columns)).toBeUndefined();
+    const kept = dropDuplicates(sequential, rows, classes);
+    const computed = dropDuplicates(copy, rows, classes);
+    expect(kept.duplicates).toBeGreaterThan(0);
+    expect({ rows: Array.from(kept.rows), collisions: kept.hashCollisions }).toEqual({ rows: Array.from(computed.rows), collisions: computed.hashCollisions });
   });
 
   it("falls back to one thread on a quoted line break across a boundary", async () => {
