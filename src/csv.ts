@@ -269,9 +269,7 @@ async function readHeader(
 
 /**
  * Runs in a worker: parses the rows of one range of a file and posts them
- * back, progress messages first. NOTE: the tests run this on Node worker
- * threads and Chromium Web Workers only; Deno and Bun workers reading a
- * path are not run by them. `open` reopens the source from its handle
+ * back, progress messages first. `open` reopens the source from its handle
  * (the runtime's file source for a path, `openWebHandle` otherwise).
  */
 export async function readRangeInWorker(

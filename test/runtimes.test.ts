@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { gunzipSync } from "node:zlib";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -197,3 +198,20 @@ describe("deno and bun usage errors", () => {
     });
   }
 });
+
+describe("CSV byte ranges on Deno and Bun workers", () => {
+  it.each(["deno", "bun"] as const)("%s reads the Syn sample in 2 ranges", (runtime) => {
+    const dir = tempDir();
+    const csv = join(dir, "Syn.csv");
+    writeFileSync(csv, gunzipSync(readFileSync(join(ROOT, "data/sample/01-12/Syn.csv.gz"))));
+    const script = "test/run/range_read_check.ts";
+    const run =
+      runtime === "bun"
+        ? spawn(BUN, [script, csv])
+        : spawn(DENO, ["run", "--no-prompt", `--allow-read=${[...PACKAGE_READS, join(ROOT, "src"), join(ROOT, "runtimes"), dir].join(",")}`, script, csv]);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ rows: [7717, 7717], fallbacks: [], firstDifference: "", sameLines: true, sameLabels: true });
+  });
+});
+
