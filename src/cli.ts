@@ -115,9 +115,10 @@ Options:
   --seed N             seed of the split and the models (integer 0..4294967295);
                        default: the recipe's, else 0
   --trees N            trees in the random forest; default 100
-  --workers N          worker threads reading large CSV files and fitting the
-                       forest's trees; default: the number of cores (the
-                       table and the forest are the same for any N)
+  --workers N          worker threads reading plain CSV files of 32 MiB or
+                       more and fitting the forest's trees; default: the
+                       number of cores (the table and the forest are the
+                       same for any N)
   --out DIR            write report.json and report.md there; default: out
   --non-finite MODE    rows with NaN, empty or infinite features: drop (default)
                        or impute; overrides the recipe

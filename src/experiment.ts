@@ -85,6 +85,9 @@ async function loadSide(files: string[], options: ExperimentOptions, side: strin
             const fraction = source.size ? Math.min(1, bytes / source.size) : undefined;
             options.onProgress?.({ step: `load ${side}`, message, fraction });
           },
+          onSequential: (reason) => {
+            options.onProgress?.({ step: `load ${side}`, message: `reading ${file} on one thread instead of in parallel: ${reason}` });
+          },
         });
     tables.push(table);
   }
@@ -274,7 +277,7 @@ export async function runExperiment(recipe: ResolvedRecipe, options: ExperimentO
   }
 
   const report: ExperimentReport = {
-    flowguard: { version: FLOWGUARD_VERSION, runtime: options.runtime, workers: options.forestPool?.size ?? 1 },
+    flowguard: { version: FLOWGUARD_VERSION, runtime: options.runtime, workers: options.forestPool?.size ?? options.csv?.pool?.size ?? 1 },
     recipe: {
       name: recipe.name,
       description: recipe.description,

@@ -85,8 +85,9 @@ export interface StudyFigures {
 export interface ExperimentReport {
   /**
    * The software that ran: flowguard's version, the runtime ("node 20.20.2")
-   * and how many worker threads fitted the forest (1: the main thread). The
-   * forest is the same for any worker count.
+   * and how many worker threads read large CSV files and fitted the forest
+   * (1: the main thread). The table and the forest are the same for any
+   * worker count.
    */
   flowguard: { version: string; runtime: string; workers: number };
   recipe: {

@@ -123,3 +123,16 @@ describe("sample experiment report", () => {
     expect(cleaning.testRowsEqualToTrainRows).toBe(0);
   });
 });
+
+describe("experiment report of workers", () => {
+  it("counts the reading pool without a forest", async () => {
+    const recipe = await resolveStudyRecipe(recipeFileSystem, "sample", "data/sample");
+    const unused = async () => {
+      throw new Error("the sample's gzip files are read on one thread");
+    };
+    const run = await runExperiment(recipe, { core, open: fileSource, runtime: "test", models: ["gnb"], csv: { pool: { size: 3, run: unused } } });
+    expect(run.report.flowguard.workers).toBe(3);
+    expect(result.report.flowguard.workers).toBe(1);
+    run.dataset.free();
+  });
+});
