@@ -42,8 +42,8 @@ export {
 export { STUDY_FIGURES } from "./study.ts";
 
 // Loaders and byte sources.
-export { bytesSource, maybeDecompress, type ByteSource } from "./source.ts";
-export { readCsv, type CsvOptions } from "./csv.ts";
+export { blobSource, bytesSource, maybeDecompress, urlSource, type ByteSource, type SourceHandle } from "./source.ts";
+export { readCsv, type CsvOptions, type ReadPool } from "./csv.ts";
 export {
   readParquet,
   setParquetWasmLoader,
