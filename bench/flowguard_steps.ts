@@ -103,7 +103,7 @@ async function readSplit(context: FlowguardStepContext): Promise<LoadedSplit> {
   };
 }
 
-/** The workers that read the CSV in byte ranges (none with 0 or 1 worker), and how the results name them. */
+/** Returns the workers that read the CSV in byte ranges (none with 0 or 1 worker) and how the results name them. */
 function readPool(context: FlowguardStepContext): { pool?: ForestPool; variant: (runtime: RuntimeName) => string } {
   if (context.workers < 2) return { variant: () => "1 thread" };
   return { pool: context.runtime.forestPool(context.workers), variant: (runtime) => workersText(runtime, context.workers) };
@@ -128,7 +128,7 @@ const cleanStep: FlowguardStep = async (context) => {
   return [entry(context, { step: "clean", api: "readCsv + labels + non-finite + dropDuplicates", variant, seconds, details: { "rows kept": rows } })];
 };
 
-/** A grown file always splits; a one-thread read would time something else than the name says. */
+/** Rejects a one-thread read: a grown file always splits, and the step's name states the worker count. */
 function sequentialRead(reason: string): never {
   throw new Error(`bench: the grown CSV was read on one thread instead of in parallel: ${reason}`);
 }

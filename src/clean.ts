@@ -97,8 +97,8 @@ export function countNonFinite(table: FlowTable, rows?: Uint32Array | Uint8Array
 /**
  * Returns true when `column` has only finite values at `rows`, most columns'
  * case. When the rows are a large part of the table, the pass reads the
- * whole column in order, which is faster than gathering; a false result then
- * only means that the caller counts the selected rows one by one.
+ * whole column in order, which is faster than gathering. A false result
+ * then only means that the caller counts the selected rows one by one.
  */
 function allFinite(column: Float32Array, rows: ArrayLike<number>, rowCount: number): boolean {
   // A finite value minus itself is 0; NaN and ±Infinity give NaN. The early exit keeps the loop free of a dependency chain.

@@ -5,8 +5,8 @@
  * decoded only when they change from one row to the next. Memory therefore
  * grows with the rows kept, not with the size of the text. Given a pool of
  * workers, a plain file that can be read from an offset is split into one
- * byte range per worker, each parsed on its own thread (csv_parser.ts holds
- * the parser).
+ * byte range per worker, each parsed on its own thread. The parser itself
+ * is in csv_parser.ts.
  *
  * The grammar is RFC 4180 with LF or CRLF line ends, an optional UTF-8 byte
  * order mark and an optional final line end. Quoted fields may contain
@@ -47,9 +47,10 @@ export interface CsvOptions {
   /** Smallest file read in parallel when a pool is given; default 32 MiB. */
   minParallelBytes?: number;
   /**
-   * Called when a parallel read gives way to a read on the calling thread,
-   * with the reason: a gzip file, a quoted field across a range boundary, or
-   * an error in a range (read again on one thread to report it with its line).
+   * Called with the reason when a parallel read gives way to a read on the
+   * calling thread. Reasons are a gzip file, a quoted field across a range
+   * boundary, and an error in a range, which the one-thread read then
+   * reports with its line.
    */
   onSequential?: (reason: string) => void;
 }
@@ -152,7 +153,7 @@ async function readWhole(
   return parser.finish();
 }
 
-/** What a worker is asked to parse: the rows of `[from, stopAt)` of the source behind `handle`. */
+/** A worker's parse request: the rows of `[from, stopAt)` of the source behind `handle`. */
 interface RangeRequest {
   type: "csv";
   handle: SourceHandle;
@@ -171,10 +172,11 @@ type RangeMessage = { type: "csvProgress"; bytes: number } | { type: "csvRows"; 
 /**
  * Reads the header here, then has each worker parse one byte range and
  * builds the table from the ranges' rows. Returns the reason instead when
- * the file must be read on one thread: it is gzip, it has no row, a range
- * failed (the one-thread read then reports the first error with its line),
- * or a range ended elsewhere than where the next one started, which a
- * quoted line break across the boundary causes.
+ * the file must be read on one thread. That is the case for a gzip file, a
+ * file without rows, and a failed range, whose first error the one-thread
+ * read then reports with its line. It is also the case when a range ended
+ * elsewhere than where the next one started, because a quoted line break
+ * crosses the boundary.
  */
 async function readInParallel(
   source: ByteSource,

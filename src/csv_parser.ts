@@ -210,7 +210,7 @@ export class CsvParser {
     };
   }
 
-  /** The header plan; throws when the input ended before a header line. */
+  /** Returns the header plan; throws when the input ended before a header line. */
   planOrThrow(): HeaderPlan {
     if (!this.plan) throw new SyntaxError(`csv: no header line in ${this.file}; the file is empty. Load a CSV file with a header.`);
     return this.plan;

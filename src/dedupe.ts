@@ -329,8 +329,11 @@ const HASH_BLOCK_ROWS = 2048;
 function rowHashes(bits: Int32Array[], rows: Uint32Array, columns: readonly Float32Array[] | undefined): Int32Array {
   const n = rows.length;
   const known = columns && rememberedRowHashes(columns);
-  if (known) return Int32Array.from(rows, (r) => known[r]);
   const hashes = new Int32Array(n);
+  if (known) {
+    for (let i = 0; i < n; i++) hashes[i] = known[rows[i]];
+    return hashes;
+  }
   const multipliers = columnMultipliers(bits.length);
   for (let start = 0; start < n; start += HASH_BLOCK_ROWS) {
     const end = Math.min(n, start + HASH_BLOCK_ROWS);

@@ -161,7 +161,7 @@ export class ForestPool implements ReadPool {
    * `onMessage` until it reports "done" or an error; the worker stops either way.
    */
   run(request: unknown, transfer: Transferable[], onMessage: (message: unknown) => void): Promise<void> {
-    const what = isRangeRequest(request) ? "csv: a reading worker failed" : "model: a forest worker failed";
+    const failure = isRangeRequest(request) ? "csv: a reading worker failed" : "model: a forest worker failed";
     return new Promise((resolve, reject) => {
       const port = this.factory();
       const finish = (error?: Error) => {
@@ -169,11 +169,11 @@ export class ForestPool implements ReadPool {
         if (error) reject(error);
         else resolve();
       };
-      port.onError((error) => finish(new Error(`${what}: ${messageOf(error)}`)));
+      port.onError((error) => finish(new Error(`${failure}: ${messageOf(error)}`)));
       port.onMessage((raw) => {
         const message = raw as { type: string; message?: string };
         if (message.type === "done") finish();
-        else if (message.type === "error") finish(new Error(`${what}: ${message.message}`));
+        else if (message.type === "error") finish(new Error(`${failure}: ${message.message}`));
         else onMessage(message);
       });
       port.postMessage(request, transfer);

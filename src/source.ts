@@ -66,29 +66,39 @@ export function blobSource(blob: Blob, name: string): ByteSource {
  * but 206 Partial Content for such a request fails the stream.
  */
 export function urlSource(url: string, name: string, size: number): ByteSource {
-  const from = (offset: number): ReadableStream<Uint8Array> => {
-    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-    return new ReadableStream<Uint8Array>({
-      async start() {
-        const response = await fetch(url, offset > 0 ? { headers: { range: `bytes=${offset}-` } } : {});
-        const expected = offset > 0 ? 206 : 200;
-        if (response.status !== expected || !response.body) {
-          await response.body?.cancel();
-          throw new Error(`fetching ${url} from byte ${offset} gave HTTP ${response.status}, expected ${expected}`);
-        }
-        reader = response.body.getReader();
-      },
-      async pull(controller) {
-        const { done, value } = await reader!.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      },
-      cancel(reason) {
-        return reader?.cancel(reason);
-      },
+  const from = (offset: number) =>
+    deferredStream(async () => {
+      const response = await fetch(url, offset > 0 ? { headers: { range: `bytes=${offset}-` } } : {});
+      const expected = offset > 0 ? 206 : 200;
+      if (response.status !== expected || !response.body) {
+        await response.body?.cancel();
+        throw new Error(`fetching ${url} from byte ${offset} failed: HTTP ${response.status}, expected ${expected}`);
+      }
+      return response.body;
     });
-  };
   return { name, size, stream: () => from(0), streamFrom: from, handle: { kind: "url", url, name, size } };
+}
+
+/**
+ * Returns a stream that calls `open` when it starts and then passes on the
+ * bytes of the stream `open` returns. It serves bodies that arrive through
+ * a promise, such as a fetch response's. A rejected `open` fails the stream.
+ */
+export function deferredStream(open: () => Promise<ReadableStream<Uint8Array>>): ReadableStream<Uint8Array> {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return new ReadableStream<Uint8Array>({
+    async start() {
+      reader = (await open()).getReader();
+    },
+    async pull(controller) {
+      const { done, value } = await reader!.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader?.cancel(reason);
+    },
+  });
 }
 
 /** Reopens a Blob or URL handle; path handles need the runtime's file source and return undefined here. */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { readCsv, type CsvOptions } from "../src/csv.ts";
-import { bytesSource, type ByteSource } from "../src/source.ts";
+import { bytesSource } from "../src/source.ts";
 import type { FlowTable } from "../src/table.ts";
 import { gunzip, gzip } from "./support/gzip.ts";
+import { chunkedSource } from "./support/sources.ts";
 import { expectSameTable } from "./support/tables.ts";
 import { fileSource, readBytes } from "./support/platform.ts";
 
@@ -18,27 +19,6 @@ function loadCase(name: string, options?: CsvOptions): Promise<FlowTable> {
 
 function loadText(text: string, options?: CsvOptions): Promise<FlowTable> {
   return readCsv(bytesSource("inline.csv", encoder.encode(text)), options);
-}
-
-/** Returns a source that emits `bytes` in chunks of `size` bytes. */
-function chunkedSource(name: string, bytes: Uint8Array, size: number): ByteSource {
-  return {
-    name,
-    size: bytes.length,
-    stream() {
-      let offset = 0;
-      return new ReadableStream<Uint8Array>({
-        pull(controller) {
-          if (offset >= bytes.length) {
-            controller.close();
-            return;
-          }
-          controller.enqueue(bytes.slice(offset, offset + size));
-          offset += size;
-        },
-      });
-    },
-  };
 }
 
 function column(table: FlowTable, name: string): Float32Array {

@@ -1,8 +1,8 @@
 // The parallel CSV reader: the table read in byte ranges must equal the
 // one-thread table, and every case it cannot split must fall back with a
 // reason. The pool here runs each range's worker code on the calling
-// thread, so the suite runs in every runtime; test/forest_pool.test.ts
-// runs the same reader on real Node worker threads.
+// thread, so the suite runs in every runtime. test/forest_pool.test.ts and
+// test/runtimes.test.ts run the same reader on real worker threads.
 import { describe, expect, it } from "vitest";
 import { isRangeRequest, readCsv, readRangeInWorker, type CsvOptions, type ReadPool } from "../src/csv.ts";
 import { bytesSource, type ByteSource } from "../src/source.ts";
@@ -11,31 +11,14 @@ import { canonicalBits, columnMultipliers, finalizeHash, rememberedRowHashes } f
 import { isMarkedFinite, type FlowTable } from "../src/table.ts";
 import { gunzip, gzip } from "./support/gzip.ts";
 import { listDir, readBytes } from "./support/platform.ts";
+import { chunkedSource } from "./support/sources.ts";
 import { expectSameTable } from "./support/tables.ts";
 
 const CASES = "test/data/cases";
 const HEADS = "test/data/heads/01-12";
 const encoder = new TextEncoder();
 
-/** A source over `bytes` that emits chunks of `chunk` bytes from any offset, with a handle the in-thread pool resolves. */
-function rangeSource(name: string, bytes: Uint8Array, chunk: number): ByteSource {
-  const from = (offset: number) => {
-    let position = offset;
-    return new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (position >= bytes.length) {
-          controller.close();
-          return;
-        }
-        controller.enqueue(bytes.slice(position, position + chunk));
-        position += chunk;
-      },
-    });
-  };
-  return { name, size: bytes.length, stream: () => from(0), streamFrom: from, handle: { kind: "path", path: name } };
-}
-
-/** A pool of `size` that runs each range request on the calling thread, reopening `source` for any handle. */
+/** Returns a pool of `size` that runs each range request on the calling thread and reopens `source` for any handle. */
 function threadPool(size: number, source: ByteSource): ReadPool & { requests: number } {
   const pool = {
     size,
@@ -51,7 +34,7 @@ function threadPool(size: number, source: ByteSource): ReadPool & { requests: nu
 
 /** Reads `bytes` in parallel with `workers` ranges and chunks of `chunk` bytes; returns the table and the fallback reasons. */
 async function readParallel(name: string, bytes: Uint8Array, workers: number, chunk: number, options: CsvOptions = {}) {
-  const source = rangeSource(name, bytes, chunk);
+  const source = chunkedSource(name, bytes, chunk);
   const pool = threadPool(workers, source);
   const reasons: string[] = [];
   const table = await readCsv(source, { ...options, pool, minParallelBytes: 0, onSequential: (reason) => reasons.push(reason) });
@@ -156,10 +139,10 @@ describe("readCsv in parallel byte ranges", () => {
     const classes = new Int32Array(sequential.rowCount);
     const copy = { ...sequential, columns: sequential.columns.map((column) => column.slice()) };
     expect(rememberedRowHashes(copy.columns)).toBeUndefined();
-    const kept = dropDuplicates(sequential, rows, classes);
+    const withKeptHashes = dropDuplicates(sequential, rows, classes);
     const computed = dropDuplicates(copy, rows, classes);
-    expect(kept.duplicates).toBeGreaterThan(0);
-    expect({ rows: Array.from(kept.rows), collisions: kept.hashCollisions }).toEqual({ rows: Array.from(computed.rows), collisions: computed.hashCollisions });
+    expect(withKeptHashes.duplicates).toBeGreaterThan(0);
+    expect({ rows: Array.from(withKeptHashes.rows), collisions: withKeptHashes.hashCollisions }).toEqual({ rows: Array.from(computed.rows), collisions: computed.hashCollisions });
   });
 
   it("falls back to one thread on a quoted line break across a boundary", async () => {
@@ -180,7 +163,7 @@ describe("readCsv in parallel byte ranges", () => {
     const bytes = encoder.encode(lines.join("\n"));
     const sequential = await readCsv(bytesSource("bad.csv", bytes)).catch((error: Error) => error.message);
     expect(sequential).toMatch(/cannot parse feature value "abc".*line 82/);
-    const source = rangeSource("bad.csv", bytes, 100);
+    const source = chunkedSource("bad.csv", bytes, 100);
     const reasons: string[] = [];
     const parallel = await readCsv(source, { pool: threadPool(4, source), minParallelBytes: 0, onSequential: (r) => reasons.push(r) }).catch(
       (error: Error) => error.message,
@@ -198,7 +181,7 @@ describe("readCsv in parallel byte ranges", () => {
     expect(gz.requests).toBe(0);
     expectSameTable(gz.table, expected);
 
-    const source = rangeSource("Syn.head.csv", bytes, 4096);
+    const source = chunkedSource("Syn.head.csv", bytes, 4096);
     const pool = threadPool(2, source);
     expectSameTable(await readCsv(source, { pool }), expected);
     expect(pool.requests).toBe(0);

@@ -5,7 +5,7 @@
  * writes next to the page.
  */
 import type { RecipeFileSystem } from "../../src/recipe.ts";
-import type { ByteSource } from "../../src/source.ts";
+import { blobSource, deferredStream, type ByteSource } from "../../src/source.ts";
 
 /** Contents of `sample.json`: the sample's files, paths relative to the page's folder. */
 export interface SampleManifest {
@@ -16,7 +16,7 @@ export interface SampleManifest {
 
 /** Returns a source over a file the user picked, named by its file name. */
 export function pickedFileSource(file: File): ByteSource {
-  return { name: file.name, size: file.size, stream: () => file.stream() };
+  return blobSource(file, file.name);
 }
 
 /**
@@ -28,29 +28,17 @@ export function fetchedSource(name: string, url: URL, size?: number): ByteSource
   return {
     name,
     size,
-    stream() {
-      let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-      return new ReadableStream<Uint8Array>({
-        async start() {
-          const response = await fetch(url);
-          if (!response.ok || response.body === null) {
-            throw new Error(
-              `demo: could not download ${name} from ${url}: HTTP ${response.status} ${response.statusText}. ` +
-                "Start the page with npm run demo, which serves the sample next to it.",
-            );
-          }
-          reader = response.body.getReader();
-        },
-        async pull(controller) {
-          const { done, value } = await reader!.read();
-          if (done) controller.close();
-          else controller.enqueue(value);
-        },
-        cancel(reason) {
-          return reader?.cancel(reason);
-        },
-      });
-    },
+    stream: () =>
+      deferredStream(async () => {
+        const response = await fetch(url);
+        if (!response.ok || response.body === null) {
+          throw new Error(
+            `demo: could not download ${name} from ${url}: HTTP ${response.status} ${response.statusText}. ` +
+              "Start the page with npm run demo, which serves the sample next to it.",
+          );
+        }
+        return response.body;
+      }),
   };
 }
 
