@@ -11,7 +11,6 @@
 // a/2 + b/2 of the two distinct values around it, like scikit-learn's
 // thresholds, and a value goes to bin b when edge[b - 1] < value <= edge[b].
 
-import { transposeRows } from "./util/column";
 import { sortKeys } from "./util/sort";
 
 /** Maps float bits to unsigned integers that sort in numeric order. */
@@ -92,27 +91,85 @@ export function binEdges(column: usize, rows: i32, maxBins: i32, sampleRows: i32
   return m == b || m == Infinity || m == -Infinity ? a : m;
 }
 
+/** Slots per feature in the table binRows searches: the edges, then +Infinity up to the next power of two. */
+const SEARCH_SLOTS: i32 = 256;
+
 /**
- * Writes the bin code of every value of `column` into `codes` (u8,
- * `stride` bytes apart): the number of edges below the
- * value, so a value equal to an edge goes to the lower bin.
+ * Fills the search table of one feature (SEARCH_SLOTS float64 values at
+ * `table`) from its `edgeCount` edges and returns the first step of
+ * binRows' search: the largest power of two not above edgeCount, or 0.
  */
-export function binEncode(column: usize, rows: i32, edges: usize, edgeCount: i32, codes: usize, stride: i32): void {
-  for (let row = 0; row < rows; row++) {
-    const value = <f64>load<f32>(column + (<usize>row << 2));
-    // Lower bound: first edge >= value.
-    let low = 0;
-    let high = edgeCount;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (load<f64>(edges + (<usize>mid << 3)) < value) low = mid + 1;
-      else high = mid;
-    }
-    store<u8>(codes + <usize>row * <usize>stride, <u8>low);
+export function binSearchTable(edges: usize, edgeCount: i32, table: usize): i32 {
+  assert(edgeCount < SEARCH_SLOTS, "at most 255 edges per feature");
+  for (let i = 0; i < SEARCH_SLOTS; i++) {
+    store<f64>(table + (<usize>i << 3), i < edgeCount ? load<f64>(edges + (<usize>i << 3)) : Infinity);
   }
+  if (edgeCount == 0) return 0;
+  let step = 1;
+  while (step * 2 <= edgeCount) step *= 2;
+  return step;
 }
 
-/** Copies column-major float32 `x` (rows × cols) into row-major `out` (`out[row * cols + col]`). */
-export function transposeF32(x: usize, rows: i32, cols: i32, out: usize): void {
-  transposeRows(x, rows, cols, 0, rows, out);
+/** The bin code of `value`: how many edges of the feature's search table lie below it. */
+@inline function searchCode(table: usize, first: i32, value: f64): i32 {
+  let code = 0;
+  for (let step = first; step > 0; step >>= 1) {
+    code = select<i32>(code + step, code, load<f64>(table + (<usize>(code + step - 1) << 3)) < value);
+  }
+  return code;
+}
+
+/**
+ * Writes the bin codes of column-major `x` (rows × cols float32) into
+ * `codes` (u8, row-major) and a row-major copy of the values into
+ * `rowValues`. A code is the number of edges below the value, so a value
+ * equal to an edge goes to the lower bin. `tables` has each feature's
+ * search table (see binSearchTable) and `firstSteps` its first step (i32).
+ * Rows go in blocks whose output stays in cache, and four values are
+ * searched side by side so that their chains of dependent loads overlap.
+ */
+export function binRows(x: usize, rows: i32, cols: i32, tables: usize, firstSteps: usize, codes: usize, rowValues: usize): void {
+  const stride = <usize>cols;
+  for (let blockStart = 0; blockStart < rows; blockStart += 256) {
+    const blockEnd = min(blockStart + 256, rows);
+    for (let col = 0; col < cols; col++) {
+      const column = x + ((<usize>col * <usize>rows) << 2);
+      const table = tables + ((<usize>col * <usize>SEARCH_SLOTS) << 3);
+      const first = load<i32>(firstSteps + (<usize>col << 2));
+      const codeAt = codes + <usize>col;
+      const valueAt = rowValues + (<usize>col << 2);
+      let row = blockStart;
+      for (; row + 4 <= blockEnd; row += 4) {
+        const a = load<f32>(column + (<usize>row << 2));
+        const b = load<f32>(column + (<usize>row << 2), 4);
+        const c = load<f32>(column + (<usize>row << 2), 8);
+        const d = load<f32>(column + (<usize>row << 2), 12);
+        let ca = 0;
+        let cb = 0;
+        let cc = 0;
+        let cd = 0;
+        for (let step = first; step > 0; step >>= 1) {
+          ca = select<i32>(ca + step, ca, load<f64>(table + (<usize>(ca + step - 1) << 3)) < <f64>a);
+          cb = select<i32>(cb + step, cb, load<f64>(table + (<usize>(cb + step - 1) << 3)) < <f64>b);
+          cc = select<i32>(cc + step, cc, load<f64>(table + (<usize>(cc + step - 1) << 3)) < <f64>c);
+          cd = select<i32>(cd + step, cd, load<f64>(table + (<usize>(cd + step - 1) << 3)) < <f64>d);
+        }
+        const at = <usize>row * stride;
+        store<u8>(codeAt + at, <u8>ca);
+        store<u8>(codeAt + at + stride, <u8>cb);
+        store<u8>(codeAt + at + 2 * stride, <u8>cc);
+        store<u8>(codeAt + at + 3 * stride, <u8>cd);
+        store<f32>(valueAt + (at << 2), a);
+        store<f32>(valueAt + ((at + stride) << 2), b);
+        store<f32>(valueAt + ((at + 2 * stride) << 2), c);
+        store<f32>(valueAt + ((at + 3 * stride) << 2), d);
+      }
+      for (; row < blockEnd; row++) {
+        const value = load<f32>(column + (<usize>row << 2));
+        const at = <usize>row * stride;
+        store<u8>(codeAt + at, <u8>searchCode(table, first, <f64>value));
+        store<f32>(valueAt + (at << 2), value);
+      }
+    }
+  }
 }

@@ -4,23 +4,25 @@
 // scans the bins for the split with the best Gini proxy
 // -w_R * Gini_R - w_L * Gini_L, so it costs one pass over its samples per
 // candidate and its thresholds fall on bin edges. A node with at most
-// `exactBelow` samples sorts the raw float32 values of each candidate, as
-// the exact splitter does, and may split between any two distinct values.
+// `exactBelow` samples sorts the raw float32 values of each candidate (by
+// bin code first, then within each bin), as the exact splitter does, and
+// may split between any two distinct values.
 // Large nodes thus decide the coarse shape quickly, and the deep, small
 // nodes, where a bin edge is often far from the best threshold, are exact.
 //
 // Each sample carries its row of codes (row-major bytes) through the
 // partitions, so a histogram pass reads the node's codes in order. When
-// the depth-first walk enters a small subtree, the raw rows of its samples
-// are copied once from a row-major copy of the matrix into a block that
-// stays in cache while the subtree's exact nodes are split.
+// the depth-first walk enters a small subtree, the raw rows and codes of
+// its samples are copied once into a block that stays in cache while the
+// subtree's exact nodes are split.
 //
 // Random choices (the candidate features at each node) come from a
 // xorshift generator seeded by the caller, so the same seed gives the same
-// tree. Candidates are drawn as scikit-learn draws them: without
-// replacement, and a feature found constant in the node does not count
-// towards maxFeatures. Trees are stored in the same Tree structure as the
-// exact builder's, so prediction, importances and export are shared.
+// tree. Candidates are drawn as scikit-learn's best splitter draws them
+// (see HistBuilder.splitNode), and features found constant in a node are
+// not tried again in its subtree. Trees are stored in the same Tree
+// structure as the exact builder's, so prediction, importances and export
+// are shared.
 
 import { FEATURE_THRESHOLD, Tree, registerTree } from "./cart";
 import { bootstrapCounts } from "./util/bootstrap";
@@ -29,6 +31,8 @@ import { sortKeys } from "./util/sort";
 
 const EPSILON: f64 = 2.220446049250313e-16;
 const LEAF: i32 = -1;
+/** Draws per batch once maxFeatures draws found only constant features. */
+const EXTEND_BATCH: i32 = 4;
 
 /** A xorshift32 step; a zero state is replaced by 1. */
 @inline function nextRandom(state: StaticArray<u32>): u32 {
@@ -48,6 +52,22 @@ class HistBuilder {
   meta: StaticArray<u32>;
   features: StaticArray<i32>;
   candidates: StaticArray<i32>;
+  /** For each candidate of a batch: the undrawn count right after it was drawn. */
+  remainingAfter: StaticArray<i32>;
+  /**
+   * Features known to be constant, in the order found: the first k entries
+   * are a node's known constants when the node was given k. Histogram nodes
+   * call a feature constant when all its samples fall in one bin, even if
+   * their raw values differ. So exact nodes keep their own list, and the
+   * root of each exact subtree starts it empty. A subtree's nodes write only
+   * past their own k, so an ancestor's entries stay valid for its later
+   * children.
+   */
+  histConstants: StaticArray<i32>;
+  exactConstants: StaticArray<i32>;
+  /** Per feature: 1 while it is a known constant of the node being split. */
+  isKnown: StaticArray<u8>;
+  constantCount: i32 = 0;
   /** Per candidate and bin: the weight of each class. */
   hist: StaticArray<u32>;
   /** Per candidate and bin: the sample count, kept only when minSamplesLeaf > 1. */
@@ -59,9 +79,13 @@ class HistBuilder {
   sampleCount: i32 = 0;
   totalWeight: f64 = 0;
   nodeWeight: f64 = 0;
-  /** The codes of each sample's row, in sample order (sampleCount × featureCount bytes), moved along with the samples. */
+  /**
+   * The codes of each sample's row, in sample order, moved along with the
+   * samples: `codeStride` bytes per sample (featureCount rounded up to a
+   * multiple of 16, so a row moves as whole v128 values).
+   */
   rowCodes: usize = 0;
-  swapBuffer: usize = 0;
+  codeStride: usize = 0;
   /** Sort keys of an exact node: ordered value bits << 32 | position in the node. */
   keys: usize = 0;
   /**
@@ -70,7 +94,11 @@ class HistBuilder {
    * float32 values), so its nodes read values from cache.
    */
   block: usize = 0;
-  /** For each sample position in [blockStart, blockEnd): its row in `block`. */
+  /** The bin codes of the block's rows, codeStride bytes per row. */
+  blockCodes: usize = 0;
+  /** Per bin code: a count, then a start offset, while an exact node sorts by bins first. */
+  buckets: StaticArray<i32> = new StaticArray<i32>(256);
+  /** For each sample position in [blockStart, blockEnd): its row in `block` and `blockCodes`. */
   blockRow: StaticArray<i32> = new StaticArray<i32>(0);
   blockStart: i32 = -1;
   blockEnd: i32 = -1;
@@ -123,8 +151,13 @@ class HistBuilder {
     this.meta = new StaticArray<u32>(count);
     this.features = new StaticArray<i32>(featureCount);
     this.candidates = new StaticArray<i32>(featureCount);
-    this.hist = new StaticArray<u32>(maxFeatures * maxBins * classCount);
-    this.histRows = new StaticArray<u32>(minSamplesLeaf > 1 ? maxFeatures * maxBins : 0);
+    this.remainingAfter = new StaticArray<i32>(featureCount);
+    this.histConstants = new StaticArray<i32>(featureCount);
+    this.exactConstants = new StaticArray<i32>(featureCount);
+    this.isKnown = new StaticArray<u8>(featureCount);
+    const slots = min(featureCount, max(maxFeatures, EXTEND_BATCH));
+    this.hist = new StaticArray<u32>(slots * maxBins * classCount);
+    this.histRows = new StaticArray<u32>(minSamplesLeaf > 1 ? slots * maxBins : 0);
     this.sumTotal = new StaticArray<f64>(classCount);
     this.sumLeft = new StaticArray<f64>(classCount);
     for (let f = 0; f < featureCount; f++) this.features[f] = f;
@@ -139,18 +172,24 @@ class HistBuilder {
       total += <f64>w;
       p++;
     }
-    const stride = <usize>featureCount;
+    const stride = (<usize>featureCount + 15) & ~(<usize>15);
+    this.codeStride = stride;
     this.rowCodes = heap.alloc(<usize>count * stride);
-    this.swapBuffer = heap.alloc(stride);
     for (let q = 0; q < count; q++) {
-      memory.copy(this.rowCodes + <usize>q * stride, codes + <usize>this.samples[q] * stride, stride);
+      memory.copy(this.rowCodes + <usize>q * stride, codes + <usize>unchecked(this.samples[q]) * <usize>featureCount, <usize>featureCount);
     }
     const exactRows = max<i32>(1, exactBelow < count ? exactBelow : count);
     this.keys = heap.alloc(<usize>exactRows << <usize>3);
     this.block = heap.alloc((<usize>exactRows * <usize>featureCount) << <usize>2);
+    this.blockCodes = heap.alloc(<usize>exactRows * stride);
     this.blockRow = new StaticArray<i32>(exactRows);
     this.sampleCount = count;
     this.totalWeight = total;
+  }
+
+  /** The bin code of feature f for the sample at position p. */
+  @inline codeAt(p: i32, f: i32): i32 {
+    return <i32>load<u8>(this.rowCodes + <usize>p * this.codeStride + <usize>f);
   }
 
   /** Byte offset of feature f's histogram in a node's full histogram buffer. */
@@ -180,14 +219,15 @@ class HistBuilder {
   countAll(start: i32, end: i32, index: i32): void {
     const k = <usize>this.classCount;
     const perFeature = <usize>this.maxBins * k;
-    const stride = <usize>this.featureCount;
+    const stride = this.codeStride;
+    const features = <usize>this.featureCount;
     const base = this.histBuffers[index];
     for (let p = start; p < end; p++) {
       const rowBase = this.rowCodes + <usize>p * stride;
       const m = unchecked(this.meta[p]);
       const w = m >>> 8;
       let at = base + (<usize>(m & 0xff) << 2);
-      for (let f: usize = 0; f < stride; f++) {
+      for (let f: usize = 0; f < features; f++) {
         const slot = at + ((<usize>load<u8>(rowBase + f) * k) << 2);
         store<u32>(slot, load<u32>(slot) + w);
         at += perFeature << 2;
@@ -214,9 +254,9 @@ class HistBuilder {
   dispose(): void {
     for (let i = 0; i < this.histBuffers.length; i++) heap.free(this.histBuffers[i]);
     heap.free(this.rowCodes);
-    heap.free(this.swapBuffer);
     heap.free(this.keys);
     heap.free(this.block);
+    heap.free(this.blockCodes);
   }
 
   /** Copies the rows of samples[start, end) into `block`, unless the current block already holds them. */
@@ -226,10 +266,19 @@ class HistBuilder {
     for (let p = start; p < end; p++) {
       const q = p - start;
       memory.copy(this.block + <usize>q * rowBytes, this.rowValues + <usize>unchecked(this.samples[p]) * rowBytes, rowBytes);
+      const codesFrom = this.rowCodes + <usize>p * this.codeStride;
+      const codesTo = this.blockCodes + <usize>q * this.codeStride;
+      for (let at: usize = 0; at < this.codeStride; at += 16) v128.store(codesTo + at, v128.load(codesFrom + at));
       unchecked((this.blockRow[q] = q));
     }
     this.blockStart = start;
     this.blockEnd = end;
+  }
+
+  /** The bin code of feature f for the sample at position p, which lies in the current block. */
+  @inline blockCode(p: i32, f: i32): i32 {
+    const row = <usize>unchecked(this.blockRow[p - this.blockStart]);
+    return <i32>load<u8>(this.blockCodes + row * this.codeStride + <usize>f);
   }
 
   /** The value of feature f for the sample at position p, which lies in the current block. */
@@ -261,22 +310,15 @@ class HistBuilder {
   }
 
   /**
-   * Scores the split with sumLeft and weightLeft on the left; keeps it and
-   * returns true when it beats the best so far. The score is
+   * Scores the split with weightLeft on the left. squaresLeft and
+   * squaresRight are the sums of the squared class weights on each side.
+   * Keeps the split and returns true when it beats the best so far. The score is
    * sum_c L_c^2 / w_L + sum_c R_c^2 / w_R, which orders splits as the Gini
    * proxy -w_R * Gini_R - w_L * Gini_L does (the two differ by the node's
-   * weight), with one pass over the classes.
+   * weight).
    */
-  @inline consider(start: i32, impurity: f64, rowsLeft: i32, weightLeft: f64): bool {
+  @inline consider(start: i32, impurity: f64, rowsLeft: i32, weightLeft: f64, squaresLeft: f64, squaresRight: f64): bool {
     const weightRight = this.nodeWeight - weightLeft;
-    let squaresLeft: f64 = 0;
-    let squaresRight: f64 = 0;
-    for (let c = 0; c < this.classCount; c++) {
-      const l = unchecked(this.sumLeft[c]);
-      const r = unchecked(this.sumTotal[c]) - l;
-      squaresLeft += l * l;
-      squaresRight += r * r;
-    }
     const proxy = squaresLeft / weightLeft + squaresRight / weightRight;
     if (!(proxy > this.bestProxy)) return false;
     const giniLeft = 1.0 - squaresLeft / (weightLeft * weightLeft);
@@ -291,6 +333,16 @@ class HistBuilder {
     return true;
   }
 
+  /** Sum of the squared class weights of the node (every sample on the right). */
+  totalSquares(): f64 {
+    let squares: f64 = 0;
+    for (let c = 0; c < this.classCount; c++) {
+      const v = unchecked(this.sumTotal[c]);
+      squares += v * v;
+    }
+    return squares;
+  }
+
   /**
    * Fills the class-weight histograms of `count` candidate features over
    * samples[start, end), and their sample-count histograms when
@@ -301,7 +353,7 @@ class HistBuilder {
     const perCandidate = <usize>this.maxBins * k;
     const hist = changetype<usize>(this.hist);
     const candidates = this.candidates;
-    const stride = <usize>this.featureCount;
+    const stride = this.codeStride;
     for (let p = start; p < end; p++) {
       const rowBase = this.rowCodes + <usize>p * stride;
       const m = unchecked(this.meta[p]);
@@ -346,21 +398,31 @@ class HistBuilder {
     const nodeRows = end - start;
     const nodeWeight = this.nodeWeight;
     // Constant when the bin of the first sample contains the node's whole weight (every weight is at least 1).
-    const first = <i32>load<u8>(this.rowCodes + <usize>start * <usize>this.featureCount + <usize>f);
+    const first = this.codeAt(start, f);
     let firstWeight: f64 = 0;
     for (let c = 0; c < k; c++) firstWeight += <f64>load<u32>(base + (<usize>(first * k + c) << 2));
     if (firstWeight == nodeWeight) return false;
 
     for (let c = 0; c < k; c++) unchecked((this.sumLeft[c] = 0));
+    // Sums of squares move with each class weight: (l + w)^2 - l^2 = (2l + w) w on the left,
+    // (r - w)^2 - r^2 = (w - 2r) w on the right. Weights are integers, so these stay exact.
+    let squaresLeft: f64 = 0;
+    let squaresRight = this.totalSquares();
     let weightLeft: f64 = 0;
     let rowsLeft = 0;
     for (let b = 0; b + 1 < binCount; b++) {
       const at = base + (<usize>(b * k) << 2);
       let binWeight: u32 = 0;
       for (let c = 0; c < k; c++) {
-        const w = load<u32>(at + (<usize>c << 2));
-        unchecked((this.sumLeft[c] += <f64>w));
-        binWeight += w;
+        const count = load<u32>(at + (<usize>c << 2));
+        if (count == 0) continue;
+        const w = <f64>count;
+        const l = unchecked(this.sumLeft[c]);
+        const r = unchecked(this.sumTotal[c]) - l;
+        squaresLeft += (2.0 * l + w) * w;
+        squaresRight += (w - 2.0 * r) * w;
+        unchecked((this.sumLeft[c] = l + w));
+        binWeight += count;
       }
       if (binWeight == 0) continue;
       weightLeft += <f64>binWeight;
@@ -369,7 +431,7 @@ class HistBuilder {
         rowsLeft += <i32>load<u32>(rowsBase + (<usize>b << 2));
         if (rowsLeft < this.minSamplesLeaf || nodeRows - rowsLeft < this.minSamplesLeaf) continue;
       }
-      if (this.consider(start, impurity, rowsLeft, weightLeft)) {
+      if (this.consider(start, impurity, rowsLeft, weightLeft, squaresLeft, squaresRight)) {
         this.bestFeature = f;
         this.bestBin = b;
         this.bestExact = false;
@@ -379,26 +441,78 @@ class HistBuilder {
     return true;
   }
 
+  /**
+   * Fills `keys` with ordered value bits << 32 | position for the n samples
+   * from `start`, sorted. Bin codes rise with values, so the keys are first
+   * placed by code (a counting sort over the node's codes), and then only
+   * the samples sharing a bin need sorting among themselves.
+   */
+  sortByValue(start: i32, n: i32, f: i32): void {
+    const keys = this.keys;
+    const buckets = this.buckets;
+    let lowCode = 255;
+    let highCode = 0;
+    for (let i = 0; i < n; i++) {
+      const code = this.blockCode(start + i, f);
+      lowCode = min(lowCode, code);
+      highCode = max(highCode, code);
+    }
+    for (let b = lowCode; b <= highCode; b++) unchecked((buckets[b] = 0));
+    for (let i = 0; i < n; i++) {
+      const code = this.blockCode(start + i, f);
+      unchecked((buckets[code] += 1));
+    }
+    let offset = 0;
+    for (let b = lowCode; b <= highCode; b++) {
+      const count = unchecked(buckets[b]);
+      unchecked((buckets[b] = offset));
+      offset += count;
+    }
+    for (let i = 0; i < n; i++) {
+      const code = this.blockCode(start + i, f);
+      const at = unchecked(buckets[code]);
+      unchecked((buckets[code] = at + 1));
+      store<u64>(keys + (<usize>at << 3), (<u64>orderedBits(this.blockValue(start + i, f)) << 32) | <u64>i);
+    }
+    // After the placing loop, buckets[b] is the end of bin b.
+    let binStart = 0;
+    for (let b = lowCode; b <= highCode; b++) {
+      const binEnd = unchecked(buckets[b]);
+      if (binEnd - binStart > 1) sortKeys(keys + (<usize>binStart << 3), binEnd - binStart);
+      binStart = binEnd;
+    }
+  }
+
   /** Exact search over feature f on its raw values; returns false when f is constant in the node. */
   searchValues(start: i32, end: i32, impurity: f64, f: i32): bool {
     const n = end - start;
-    const keys = this.keys;
-    for (let i = 0; i < n; i++) {
+    // Constant features are common in small nodes: look for one before sorting.
+    let low = this.blockValue(start, f);
+    let high = low;
+    for (let i = 1; i < n; i++) {
       const value = this.blockValue(start + i, f);
-      store<u64>(keys + (<usize>i << 3), (<u64>orderedBits(value) << 32) | <u64>i);
+      low = min(low, value);
+      high = max(high, value);
     }
-    sortKeys(keys, n);
-    const low = fromOrdered(<u32>(load<u64>(keys) >>> 32));
-    const high = fromOrdered(<u32>(load<u64>(keys + (<usize>(n - 1) << 3)) >>> 32));
     if (high <= low + FEATURE_THRESHOLD) return false;
+    this.sortByValue(start, n, f);
+    const keys = this.keys;
 
     for (let c = 0; c < this.classCount; c++) unchecked((this.sumLeft[c] = 0));
+    // Sums of squares updated per sample as in scanBins.
+    let squaresLeft: f64 = 0;
+    let squaresRight = this.totalSquares();
     let weightLeft: f64 = 0;
     let current = low;
     for (let i = 0; i + 1 < n; i++) {
       const m = unchecked(this.meta[start + <i32>(<u32>load<u64>(keys + (<usize>i << 3)))]);
       const w = <f64>(m >>> 8);
-      unchecked((this.sumLeft[m & 0xff] += w));
+      const c = m & 0xff;
+      const l = unchecked(this.sumLeft[c]);
+      const r = unchecked(this.sumTotal[c]) - l;
+      squaresLeft += (2.0 * l + w) * w;
+      squaresRight += (w - 2.0 * r) * w;
+      unchecked((this.sumLeft[c] = l + w));
       weightLeft += w;
       const next = fromOrdered(<u32>(load<u64>(keys + (<usize>(i + 1) << 3)) >>> 32));
       const below = current;
@@ -406,7 +520,7 @@ class HistBuilder {
       if (next <= below + FEATURE_THRESHOLD) continue;
       const rowsLeft = i + 1;
       if (rowsLeft < this.minSamplesLeaf || n - rowsLeft < this.minSamplesLeaf) continue;
-      if (this.consider(start, impurity, rowsLeft, weightLeft)) {
+      if (this.consider(start, impurity, rowsLeft, weightLeft, squaresLeft, squaresRight)) {
         this.bestFeature = f;
         this.bestExact = true;
         this.bestThreshold = midpoint(<f64>below, <f64>next);
@@ -415,45 +529,76 @@ class HistBuilder {
     return true;
   }
 
-  /** Finds the best split of samples[start, end) and partitions them; bestPos is `end` when there is none. */
-  splitNode(start: i32, end: i32, impurity: f64): void {
+  /**
+   * Finds the best split of samples[start, end) and partitions them. bestPos
+   * is `end` when there is none. The first `known` features of the constant
+   * list (see `histConstants`) are known to be constant in the node, and
+   * `constantCount` is set to the count the children inherit.
+   *
+   * Candidates are drawn as scikit-learn's best splitter draws them: without
+   * replacement, every draw counts towards maxFeatures whether the feature is
+   * constant or not, and when every feature drawn so far was constant the
+   * search goes on until it evaluates one that is not. Known constants cost
+   * nothing; the others of one batch of draws share one histogram pass.
+   */
+  splitNode(start: i32, end: i32, impurity: f64, known: i32): void {
     this.bestPos = end;
     this.bestImprovement = -Infinity;
     this.bestProxy = -Infinity;
     const exact = end - start <= this.exactBelow;
+    const constants = exact ? this.exactConstants : this.histConstants;
+    const isKnown = this.isKnown;
+    for (let i = 0; i < known; i++) unchecked((isKnown[unchecked(constants[i])] = 1));
 
-    // Draw candidates without replacement; constant ones do not count, as in scikit-learn.
-    let remaining = this.featureCount;
-    let accepted = 0;
-    while (remaining > 0 && accepted < this.maxFeatures) {
-      const want = this.maxFeatures - accepted;
+    const featureCount = this.featureCount;
+    const maxFeatures = this.maxFeatures;
+    let remaining = featureCount;
+    let visited = 0;
+    let constantsSeen = 0;
+    let found = 0;
+    while (remaining > 0 && (visited < maxFeatures || visited <= constantsSeen)) {
+      // Past maxFeatures only the first non-constant of the batch counts; the draws after it are put back.
+      const extending = visited >= maxFeatures;
       let drawn = 0;
-      while (drawn < want && remaining > 0) {
+      while (remaining > 0 && (extending ? drawn < EXTEND_BATCH : visited < maxFeatures)) {
         const j = <i32>(nextRandom(this.random) % <u32>remaining);
         remaining--;
         const f = unchecked(this.features[j]);
         unchecked((this.features[j] = unchecked(this.features[remaining])));
         unchecked((this.features[remaining] = f));
-        unchecked((this.candidates[drawn++] = f));
-      }
-      if (exact) {
-        this.enterBlock(start, end);
-        for (let j = 0; j < drawn; j++) if (this.searchValues(start, end, impurity, unchecked(this.candidates[j]))) accepted++;
-      } else if (this.nodeHist != 0) {
-        // Every feature's histogram of this node is ready (see `subtract`).
-        for (let j = 0; j < drawn; j++) {
-          const f = unchecked(this.candidates[j]);
-          if (this.scanBins(start, end, impurity, j, f, this.nodeHist + this.featureHistOffset(f))) accepted++;
+        visited++;
+        if (unchecked(isKnown[f]) != 0) {
+          constantsSeen++;
+          continue;
         }
-      } else {
-        this.buildHistograms(start, end, drawn);
-        const perCandidate = (<usize>this.maxBins * <usize>this.classCount) << 2;
-        for (let j = 0; j < drawn; j++) {
-          if (this.scanBins(start, end, impurity, j, unchecked(this.candidates[j]), changetype<usize>(this.hist) + <usize>j * perCandidate)) accepted++;
-        }
-        this.clearHistograms(drawn);
+        unchecked((this.candidates[drawn] = f));
+        unchecked((this.remainingAfter[drawn] = remaining));
+        drawn++;
       }
+      if (drawn == 0) continue;
+      const countPass = !exact && this.nodeHist == 0;
+      if (countPass) this.buildHistograms(start, end, drawn);
+      if (exact) this.enterBlock(start, end);
+      const perCandidate = (<usize>this.maxBins * <usize>this.classCount) << 2;
+      for (let j = 0; j < drawn; j++) {
+        const f = unchecked(this.candidates[j]);
+        let splittable: bool;
+        if (exact) splittable = this.searchValues(start, end, impurity, f);
+        else if (countPass) splittable = this.scanBins(start, end, impurity, j, f, changetype<usize>(this.hist) + <usize>j * perCandidate);
+        else splittable = this.scanBins(start, end, impurity, j, f, this.nodeHist + this.featureHistOffset(f));
+        if (!splittable) {
+          unchecked((constants[known + found] = f));
+          found++;
+          constantsSeen++;
+        } else if (extending) {
+          remaining = unchecked(this.remainingAfter[j]);
+          break;
+        }
+      }
+      if (countPass) this.clearHistograms(drawn);
     }
+    for (let i = 0; i < known; i++) unchecked((isKnown[unchecked(constants[i])] = 0));
+    this.constantCount = known + found;
     if (this.bestPos < end) this.partition(start, end);
   }
 
@@ -461,7 +606,7 @@ class HistBuilder {
   @inline goesLeft(p: i32): bool {
     const f = this.bestFeature;
     if (this.bestExact) return <f64>this.blockValue(p, f) <= this.bestThreshold;
-    return <i32>load<u8>(this.rowCodes + <usize>p * <usize>this.featureCount + <usize>f) <= this.bestBin;
+    return this.codeAt(p, f) <= this.bestBin;
   }
 
   /** Moves the samples going left to the front (two-pointer partition, swapping only misplaced pairs). */
@@ -489,24 +634,38 @@ class HistBuilder {
     unchecked((this.meta[a] = unchecked(this.meta[b])));
     unchecked((this.meta[b] = m));
     if (this.bestExact) {
+      // Nodes only shrink, so an exact node's subtree is exact: it reads the block, never rowCodes.
       const blockA = a - this.blockStart;
       const blockB = b - this.blockStart;
       const r = unchecked(this.blockRow[blockA]);
       unchecked((this.blockRow[blockA] = unchecked(this.blockRow[blockB])));
       unchecked((this.blockRow[blockB] = r));
+      return;
     }
-    const stride = <usize>this.featureCount;
+    const stride = this.codeStride;
     const rowA = this.rowCodes + <usize>a * stride;
     const rowB = this.rowCodes + <usize>b * stride;
-    memory.copy(this.swapBuffer, rowA, stride);
-    memory.copy(rowA, rowB, stride);
-    memory.copy(rowB, this.swapBuffer, stride);
+    for (let at: usize = 0; at < stride; at += 16) {
+      const v = v128.load(rowA + at);
+      v128.store(rowA + at, v128.load(rowB + at));
+      v128.store(rowB + at, v);
+    }
   }
 }
 
 /** Whether a child node will be split on histograms, and so needs them when subtraction is on. */
 @inline function needsHistograms(builder: HistBuilder, samples: i32, impurity: f64, depth: i32): bool {
   return samples > builder.exactBelow && samples >= builder.minSamplesSplit && impurity > EPSILON && depth < builder.maxDepth;
+}
+
+/**
+ * The known constant count a child inherits: its parent's count, except
+ * that the root of an exact subtree starts with none (a histogram node's
+ * constants are features in one bin, not features of one value).
+ */
+@inline function inheritedConstants(builder: HistBuilder, parentSamples: i32, childSamples: i32): i32 {
+  const exactChild = childSamples <= builder.exactBelow;
+  return exactChild && parentSamples > builder.exactBelow ? 0 : builder.constantCount;
 }
 
 function buildHistTree(builder: HistBuilder, seed: u32): Tree {
@@ -521,6 +680,8 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
   const stackImpurity = new Array<f64>();
   /** Full histogram buffer of each pending node (see HistBuilder.subtract), or -1. */
   const stackHist = new Array<i32>();
+  /** Known constant count of each pending node (see HistBuilder.splitNode). */
+  const stackConstants = new Array<i32>();
   stackStart.push(0);
   stackEnd.push(builder.sampleCount);
   stackDepth.push(0);
@@ -528,6 +689,7 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
   stackIsLeft.push(false);
   stackImpurity.push(Infinity);
   stackHist.push(-1);
+  stackConstants.push(0);
   let first = true;
 
   while (stackStart.length > 0) {
@@ -538,6 +700,7 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
     const isLeft = stackIsLeft.pop();
     let impurity = stackImpurity.pop();
     let hist = stackHist.pop();
+    const known = stackConstants.pop();
     const nodeSamples = end - start;
 
     builder.resetNode(start, end);
@@ -553,7 +716,7 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
         builder.countAll(start, end, hist);
       }
       builder.nodeHist = hist >= 0 ? builder.histBuffers[hist] : 0;
-      builder.splitNode(start, end, impurity);
+      builder.splitNode(start, end, impurity, known);
       builder.nodeHist = 0;
       isLeaf = builder.bestPos >= end || builder.bestImprovement + EPSILON < 0.0;
     }
@@ -614,6 +777,7 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
     stackIsLeft.push(false);
     stackImpurity.push(builder.bestImpurityRight);
     stackHist.push(rightHist);
+    stackConstants.push(inheritedConstants(builder, nodeSamples, end - pos));
     stackStart.push(start);
     stackEnd.push(pos);
     stackDepth.push(depth + 1);
@@ -621,6 +785,7 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
     stackIsLeft.push(true);
     stackImpurity.push(builder.bestImpurityLeft);
     stackHist.push(leftHist);
+    stackConstants.push(inheritedConstants(builder, nodeSamples, pos - start));
   }
   tree.compact();
   return tree;

@@ -21,6 +21,6 @@ export {
   treePackedForm,
 } from "./cart";
 export * from "./forest";
-export { binEdges, binEncode, transposeF32 } from "./binning";
+export { binEdges, binRows, binSearchTable } from "./binning";
 export { histTreeFit, histForestTreeFit } from "./hist_tree";
 export { mtRandint } from "./util/mt19937";

@@ -17,7 +17,9 @@ export const MAX_BINS = 256;
  * Nodes with at most this many samples are split exactly on the float32
  * values instead of on bin edges (see assembly/hist_tree.ts).
  */
-export const EXACT_BELOW = 64;
+export const EXACT_BELOW = 256;
+/** Slots of one feature's search table in assembly/binning.ts binRows: MAX_BINS - 1 edges padded to a power of two. */
+const SEARCH_SLOTS = 256;
 /** Rows looked at when placing the edges of one feature. */
 export const BINNING_SAMPLE_ROWS = 200_000;
 
@@ -54,19 +56,23 @@ export function binMatrix(x: Matrix): BinnedMatrix {
   const edges = core.alloc(x.cols * slots * 8);
   const edgeCounts = core.alloc(x.cols * 4);
   const scratch = core.alloc(Math.min(x.rows, BINNING_SAMPLE_ROWS) * 8);
+  const tables = core.alloc(x.cols * SEARCH_SLOTS * 8);
+  const firstSteps = core.alloc(x.cols * 4);
+  const rowValues = core.alloc(x.rows * x.cols * 4);
   try {
     for (let j = 0; j < x.cols; j++) {
       const column = x.ptr + j * x.rows * 4;
       const edgesOfColumn = edges + j * slots * 8;
       const count = e.binEdges(column, x.rows, MAX_BINS, BINNING_SAMPLE_ROWS, scratch, edgesOfColumn);
       core.i32(edgeCounts, x.cols)[j] = count;
-      e.binEncode(column, x.rows, edgesOfColumn, count, codes + j, x.cols);
+      core.i32(firstSteps, x.cols)[j] = e.binSearchTable(edgesOfColumn, count, tables + j * SEARCH_SLOTS * 8);
     }
+    e.binRows(x.ptr, x.rows, x.cols, tables, firstSteps, codes, rowValues);
   } finally {
     core.free(scratch);
+    core.free(tables);
+    core.free(firstSteps);
   }
-  const rowValues = core.alloc(x.rows * x.cols * 4);
-  e.transposeF32(x.ptr, x.rows, x.cols, rowValues);
   const binned: BinnedMatrix = {
     codes,
     rowValues,

@@ -185,8 +185,26 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+type CopiedArray = Float32Array | Uint8Array | Float64Array | Int32Array;
+
+/**
+ * Returns a copy of `view` (typically a view of linear memory) to post to
+ * the workers. Where the runtime offers a SharedArrayBuffer (Node, Deno,
+ * Bun, and cross-origin isolated pages) the copy lives in one, so every
+ * worker reads the same bytes and the main thread clones nothing per
+ * worker. Elsewhere it is an ordinary ArrayBuffer.
+ */
+export function shareCopy<T extends CopiedArray>(view: T): T {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  if (typeof SharedArrayBuffer === "undefined" || isolated === false) return view.slice() as T;
+  const Kind = view.constructor as new (buffer: SharedArrayBuffer) => T;
+  const copy = new Kind(new SharedArrayBuffer(view.byteLength));
+  copy.set(view as never);
+  return copy;
+}
+
 /** Copies a typed array into newly allocated linear memory and returns the pointer. */
-function writeInto(core: Core, array: Float32Array | Uint8Array | Float64Array | Int32Array): number {
+function writeInto(core: Core, array: CopiedArray): number {
   const ptr = core.alloc(array.byteLength);
   new Uint8Array(core.exports.memory.buffer, ptr, array.byteLength).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
   return ptr;

@@ -11,6 +11,7 @@
  * largest probability. Importances are the mean of the trees' normalised
  * impurity decreases, normalised again. Missing values are not supported.
  */
+import { shareCopy } from "./forest_pool.ts";
 import { binMatrix, checkSplitter, chooseSplitter, EXACT_BELOW, type Splitter } from "./binning.ts";
 import { checkShapes, TREE_PARAMS, treeImportances } from "./decision_tree.ts";
 import { importPackedTree, packedTree, type ForestJob, type ForestPool, type PackedTree, type PredictJob, type TreeMessage } from "./forest_pool.ts";
@@ -111,7 +112,7 @@ export class RandomForestClassifier implements Classifier {
       rows: x.rows,
       cols: x.cols,
       classCount: y.classCount,
-      y: core.i32(y.ptr, y.length).slice(),
+      y: shareCopy(core.i32(y.ptr, y.length)),
       bootstrap: o.bootstrap === 1,
       maxFeatures: this.maxFeaturesFor(x.cols),
       maxDepth: o.maxDepth ?? 0,
@@ -120,14 +121,14 @@ export class RandomForestClassifier implements Classifier {
     };
     if (this.splitterUsed === "histogram") {
       const binned = binMatrix(x);
-      job.codes = new Uint8Array(core.exports.memory.buffer, binned.codes, x.rows * x.cols).slice();
-      job.edges = core.f64(binned.edges, x.cols * (binned.maxBins - 1)).slice();
-      job.edgeCounts = core.i32(binned.edgeCounts, x.cols).slice();
+      job.codes = shareCopy(new Uint8Array(core.exports.memory.buffer, binned.codes, x.rows * x.cols));
+      job.edges = shareCopy(core.f64(binned.edges, x.cols * (binned.maxBins - 1)));
+      job.edgeCounts = shareCopy(core.i32(binned.edgeCounts, x.cols));
       job.maxBins = binned.maxBins;
-      job.rowValues = core.f32(binned.rowValues, x.rows * x.cols).slice();
+      job.rowValues = shareCopy(core.f32(binned.rowValues, x.rows * x.cols));
       job.exactBelow = EXACT_BELOW;
     } else {
-      job.x = core.f32(x.ptr, x.rows * x.cols).slice();
+      job.x = shareCopy(core.f32(x.ptr, x.rows * x.cols));
     }
     const trees = new Array(o.trees);
     let done = 0;

@@ -49,6 +49,33 @@ describe("binMatrix", () => {
     binned.free();
   });
 
+  it("codes every value as the number of edges below it, in row-major order", () => {
+    // Columns with 0, 1, a few and 255 edges; 1,003 rows leave a tail after the four-row groups.
+    const rows = 1003;
+    const columns = [
+      new Float32Array(rows).fill(4),
+      Float32Array.from({ length: rows }, (_, i) => i % 2),
+      Float32Array.from({ length: rows }, (_, i) => (i * 37) % 11),
+      Float32Array.from({ length: rows }, (_, i) => ((i * 7919) % rows) / 3),
+    ];
+    const x = Matrix.upload(core, columns, rows);
+    const binned = binMatrix(x);
+    const counts = Array.from(core.i32(binned.edgeCounts, columns.length));
+    expect(counts.slice(0, 3)).toEqual([0, 1, 10]);
+    expect(counts[3]).toBe(MAX_BINS - 1);
+    const codes = new Uint8Array(core.exports.memory.buffer, binned.codes, rows * columns.length);
+    const rowValues = core.f32(binned.rowValues, rows * columns.length);
+    columns.forEach((column, j) => {
+      const edges = Array.from(core.f64(binned.edges + j * (MAX_BINS - 1) * 8, counts[j]));
+      for (let row = 0; row < rows; row++) {
+        const expected = edges.filter((edge) => edge < column[row]).length;
+        expect(codes[row * columns.length + j], `row ${row}, column ${j}`).toBe(expected);
+        expect(rowValues[row * columns.length + j]).toBe(column[row]);
+      }
+    });
+    binned.free();
+  });
+
   it("computes the codes once per matrix", () => {
     const x = Matrix.upload(core, [new Float32Array([1, 2, 3])], 3);
     expect(binMatrix(x)).toBe(binMatrix(x));
@@ -103,6 +130,43 @@ describe("histogram splitter", () => {
     expect(Array.from(subtracted.threshold)).toEqual(Array.from(counted.threshold));
     expect(Array.from(subtracted.feature)).toEqual(Array.from(counted.feature));
     expect(Array.from(subtracted.value)).toEqual(Array.from(counted.value));
+    x.free();
+  });
+
+  it("counts constant features towards maxFeatures, as scikit-learn does", () => {
+    // Feature 0 separates the classes, feature 1 only partly, features 2 to 9
+    // are constant. With maxFeatures 2 scikit-learn's root tries the first two
+    // features drawn, or, when both are constant, draws on until a
+    // non-constant one: the root splits on feature 1 with probability
+    // 16/90 + 28/90 = 0.489. Were constants not counted, it would try both
+    // informative features every time and always split on feature 0.
+    const rows = 1000;
+    const classes = Int32Array.from({ length: rows }, (_, i) => (i < 500 ? 0 : 1));
+    const columns = [
+      Float32Array.from({ length: rows }, (_, i) => i),
+      Float32Array.from({ length: rows }, (_, i) => (i < 500 ? i % 3 : (i % 3) + 1)),
+      ...Array.from({ length: 8 }, () => new Float32Array(rows).fill(1)),
+    ];
+    const x = Matrix.upload(core, columns, rows);
+    const y = LabelVector.upload(core, classes, 2);
+
+    const seeds = 200;
+    let histogramRoots = 0;
+    let exactRoots = 0;
+    for (let seed = 0; seed < seeds; seed++) {
+      for (const splitter of ["histogram", "exact"] as const) {
+        const tree = new DecisionTreeClassifier(core, { splitter, maxFeatures: 2, seed }).fit(x, y);
+        if (tree.structure().feature[0] === 1) {
+          if (splitter === "histogram") histogramRoots++;
+          else exactRoots++;
+        }
+        tree.dispose();
+      }
+    }
+
+    expect(histogramRoots / seeds).toBeGreaterThan(0.39);
+    expect(histogramRoots / seeds).toBeLessThan(0.59);
+    expect(Math.abs(histogramRoots - exactRoots) / seeds).toBeLessThan(0.12);
     x.free();
   });
 
