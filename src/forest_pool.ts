@@ -295,6 +295,11 @@ function predictInWorker(core: Core, message: Extract<WorkerRequest, { type: "pr
   port.postMessage({ type: "proba", proba }, [proba.buffer]);
 }
 
+/** Returns `tree` with its arrays copied by shareCopy, for posting to every worker of a prediction. */
+export function sharePackedTree(tree: PackedTree): PackedTree {
+  return { nodes: shareCopy(tree.nodes), leafFractions: shareCopy(tree.leafFractions), root: tree.root };
+}
+
 /** Returns the prediction form of tree `handle` in `core`, copied out of linear memory. */
 export function packedTree(core: Core, handle: number, classCount: number): PackedTree {
   const info = core.alloc(20);

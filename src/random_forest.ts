@@ -11,10 +11,9 @@
  * largest probability. Importances are the mean of the trees' normalised
  * impurity decreases, normalised again. Missing values are not supported.
  */
-import { shareCopy } from "./forest_pool.ts";
 import { binMatrix, checkSplitter, chooseSplitter, EXACT_BELOW, type Splitter } from "./binning.ts";
 import { checkShapes, TREE_PARAMS, treeImportances } from "./decision_tree.ts";
-import { importPackedTree, packedTree, type ForestJob, type ForestPool, type PackedTree, type PredictJob, type TreeMessage } from "./forest_pool.ts";
+import { importPackedTree, packedTree, shareCopy, sharePackedTree, type ForestJob, type ForestPool, type PackedTree, type PredictJob, type TreeMessage } from "./forest_pool.ts";
 import type { Classifier } from "./model.ts";
 import { resolveParams, type ParamTable } from "./params.ts";
 import type { Core, LabelVector, Matrix } from "./wasm.ts";
@@ -75,6 +74,8 @@ export class RandomForestClassifier implements Classifier {
   private handles = new Int32Array(0);
   /** The trees in prediction form, copied out at the first parallel prediction. */
   private packedTrees: PackedTree[] | undefined;
+  /** Whether packedTrees were copied to shared buffers for the workers (see shareCopy). */
+  private packedTreesShared = false;
   private readonly onProgress?: (done: number, total: number) => void;
 
   /**
@@ -138,6 +139,7 @@ export class RandomForestClassifier implements Classifier {
     });
     this.handles = Int32Array.from(trees as TreeMessage[], (tree) => importPackedTree(core, tree.packed, y.classCount, x.cols));
     this.packedTrees = (trees as TreeMessage[]).map((tree) => tree.packed);
+    this.packedTreesShared = false;
     this.finishFit(x.cols, y.classCount, trees as TreeMessage[]);
     return this;
   }
@@ -261,8 +263,12 @@ export class RandomForestClassifier implements Classifier {
     const parts = Math.min(pool.size, Math.floor(x.rows / PARALLEL_PREDICT_ROWS));
     if (parts <= 1) return this.predictProba(x);
     const k = this.classCount;
-    this.packedTrees ??= Array.from(this.handles, (handle) => packedTree(this.core, handle, k));
-    const job: PredictJob = { classCount: k, featureCount: x.cols, trees: this.packedTrees };
+    if (!this.packedTreesShared) {
+      const trees = this.packedTrees ?? Array.from(this.handles, (handle) => packedTree(this.core, handle, k));
+      this.packedTrees = trees.map(sharePackedTree);
+      this.packedTreesShared = true;
+    }
+    const job: PredictJob = { classCount: k, featureCount: x.cols, trees: this.packedTrees! };
     const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * x.rows) / parts));
     const rows = bounds.slice(1).map((end, i) => end - bounds[i]);
     const columns = Array.from({ length: x.cols }, (_, j) => this.core.f32(x.ptr + j * x.rows * 4, x.rows));
@@ -297,6 +303,7 @@ export class RandomForestClassifier implements Classifier {
     for (const handle of this.handles) this.core.exports.treeFree(handle);
     this.handles = new Int32Array(0);
     this.packedTrees = undefined;
+    this.packedTreesShared = false;
   }
 
   private checkFitted(x: Matrix): void {
