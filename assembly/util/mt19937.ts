@@ -7,6 +7,12 @@
 const N: i32 = 624;
 const M: i32 = 397;
 
+/** One word of the twist: the upper bit of `current` and lower bits of `following`, shifted and mixed into `ahead`. */
+@inline function twistWord(current: u32, following: u32, ahead: u32): u32 {
+  const y = (current & 0x80000000) | (following & 0x7fffffff);
+  return ahead ^ (y >>> 1) ^ (<u32>(-(<i32>(y & 1))) & 0x9908b0df);
+}
+
 /** A Mersenne Twister state with numpy's integer seeding. */
 export class MersenneTwister {
   private state: StaticArray<u32> = new StaticArray<u32>(N);
@@ -23,19 +29,21 @@ export class MersenneTwister {
 
   private twist(): void {
     const state = this.state;
-    for (let i = 0; i < N; i++) {
-      const y = (state[i] & 0x80000000) | (state[(i + 1) % N] & 0x7fffffff);
-      let next = state[(i + M) % N] ^ (y >>> 1);
-      if (y & 1) next ^= 0x9908b0df;
-      state[i] = next;
+    // Three runs, so no index wraps: [0, N - M) reads ahead by M, [N - M, N - 1) reads the new start, and the last word reads word 0.
+    for (let i = 0; i < N - M; i++) {
+      unchecked((state[i] = twistWord(unchecked(state[i]), unchecked(state[i + 1]), unchecked(state[i + M]))));
     }
+    for (let i = N - M; i < N - 1; i++) {
+      unchecked((state[i] = twistWord(unchecked(state[i]), unchecked(state[i + 1]), unchecked(state[i + M - N]))));
+    }
+    unchecked((state[N - 1] = twistWord(unchecked(state[N - 1]), unchecked(state[0]), unchecked(state[M - 1]))));
     this.index = 0;
   }
 
   /** Returns the next 32-bit output (genrand_int32). */
   nextU32(): u32 {
     if (this.index >= N) this.twist();
-    let y = this.state[this.index++];
+    let y = unchecked(this.state[this.index++]);
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
     y ^= (y << 15) & 0xefc60000;
