@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { exportTree } from "../src/decision_tree.ts";
 import { RandomForestClassifier } from "../src/random_forest.ts";
-import type { Core } from "../src/wasm.ts";
+import { Matrix, type Core } from "../src/wasm.ts";
 import { loadCore, readJson } from "./support/platform.ts";
 import { loadHeads, type HeadsData } from "./support/heads.ts";
 
@@ -82,6 +82,36 @@ describe("RandomForestClassifier properties", () => {
     const seen: number[] = [];
     new RandomForestClassifier(core, { trees: 3, onProgress: (done) => seen.push(done) }).fit(heads.train, heads.trainLabels);
     expect(seen).toEqual([1, 2, 3]);
+  });
+
+  it("predicts any row count row by row", () => {
+    // The walk steps sixteen rows at once and finishes the last ones alone, so
+    // counts around multiples of sixteen must give each row's own probabilities.
+    const forest = new RandomForestClassifier(core, { trees: 5, seed: 1 }).fit(heads.train, heads.trainLabels);
+    const x = heads.test;
+    const firstRows = (count: number, from = 0) =>
+      Matrix.upload(
+        core,
+        Array.from({ length: x.cols }, (_, j) => core.f32(x.ptr + j * x.rows * 4, x.rows).slice(from, from + count)),
+        count,
+      );
+    const k = forest.classCount;
+    const single = Array.from({ length: 40 }, (_, row) => {
+      const one = firstRows(1, row);
+      const proba = Array.from(forest.predictProba(one));
+      one.free();
+      return proba;
+    });
+
+    for (const count of [1, 15, 16, 17, 31, 32, 33, 40]) {
+      const rows = firstRows(count);
+      const proba = forest.predictProba(rows);
+      for (let row = 0; row < count; row++) {
+        expect(Array.from(proba.subarray(row * k, (row + 1) * k)), `row ${row} of ${count}`).toEqual(single[row]);
+      }
+      rows.free();
+    }
+    forest.dispose();
   });
 
   it("rejects zero trees", () => {
