@@ -307,7 +307,7 @@ export class RandomForestClassifier implements Classifier {
   }
 
   private checkFitted(x: Matrix): void {
-    if (this.handles.length === 0) throw new Error("model: RandomForestClassifier is not fitted; call fit first");
+    if (this.handles.length === 0) throw new Error("model: RandomForestClassifier is not fitted; call fit or fitAsync first");
     if (x.cols !== this.featureCount) {
       throw new RangeError(
         `model: RandomForestClassifier was fitted on ${this.featureCount} features, got a matrix with ${x.cols}`,

@@ -42,6 +42,17 @@ describe("forest on worker threads", () => {
     });
   }
 
+  it("loads a pool through the package entry", async () => {
+    // dist/lib/node.js is what `import ... from "flowguard"` gives Node; its pool must find the worker script.
+    const flowguard = await import(new URL("../dist/lib/node.js", import.meta.url).href);
+    const options = { trees: 4, seed: 9, splitter: "histogram" as const };
+    const single = new RandomForestClassifier(core, options).fit(heads.train, heads.trainLabels);
+    const pooled = await new RandomForestClassifier(core, options).fitAsync(heads.train, heads.trainLabels, await flowguard.loadForestPool(2));
+    expect(Array.from(pooled.predictProba(heads.test))).toEqual(Array.from(single.predictProba(heads.test)));
+    pooled.dispose();
+    single.dispose();
+  });
+
   it("predicts identically on workers", async () => {
     const forest = new RandomForestClassifier(core, { trees: 6, seed: 2, splitter: "histogram" }).fit(heads.train, heads.trainLabels);
     const long = tileRows(core, heads.test, 2 * PARALLEL_PREDICT_ROWS + 1000);

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { ForestPool, type WorkerPort } from "../../src/forest_pool.ts";
+import { compileCore } from "./wasm.ts";
 
 /**
  * Returns a pool of `size` worker threads (default: the machine's available
@@ -17,4 +18,16 @@ export function nodeForestPool(module: WebAssembly.Module, workerScript: URL, si
     };
   };
   return new ForestPool(factory, size, module);
+}
+
+/**
+ * Returns a pool of `size` worker threads (default: the machine's available
+ * parallelism) for RandomForestClassifier's fitAsync, predictAsync and
+ * predictProbaAsync, running the built dist/node/forest_worker.js.
+ *
+ * @example
+ * const forest = await new RandomForestClassifier(core, { trees: 100 }).fitAsync(x, y, await loadForestPool(2));
+ */
+export async function loadForestPool(size = availableParallelism()): Promise<ForestPool> {
+  return nodeForestPool(await compileCore(), new URL("../../dist/node/forest_worker.js", import.meta.url), size);
 }

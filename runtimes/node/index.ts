@@ -16,6 +16,7 @@ import { useNodeParquetWasm } from "./parquet.ts";
 
 export * from "../../src/index.ts";
 export { fileSource, nodeRecipeFileSystem } from "./files.ts";
+export { loadForestPool } from "./forest_pool.ts";
 export { useNodeParquetWasm } from "./parquet.ts";
 export { loadCore } from "./wasm.ts";
 
