@@ -16,6 +16,6 @@ import { useBunParquetWasm } from "./wasm.ts";
 
 export * from "../../src/index.ts";
 export { bunRecipeFileSystem, fileSource } from "./files.ts";
-export { loadCore, useBunParquetWasm } from "./wasm.ts";
+export { loadCore, loadForestPool, useBunParquetWasm } from "./wasm.ts";
 
 useBunParquetWasm();

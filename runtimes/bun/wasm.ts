@@ -23,9 +23,20 @@ export async function loadCore(): Promise<Core> {
   return Core.create(await compiled);
 }
 
+/** The forest worker script, named from the package root so that the library bundle dist/lib/bun.js finds it too. */
+const WORKER_SCRIPT = new URL("../../runtimes/bun/forest_worker.ts", import.meta.url);
+
 /** Returns a pool of `size` forest workers (module Web Workers running forest_worker.ts). */
 export async function bunForestPool(size: number): Promise<ForestPool> {
-  return webForestPool(await readCoreBytes(), new URL("./forest_worker.ts", import.meta.url), size);
+  return webForestPool(await readCoreBytes(), WORKER_SCRIPT, size);
+}
+
+/**
+ * Returns a pool of `size` forest workers (default: the core count) for
+ * RandomForestClassifier's fitAsync, predictAsync and predictProbaAsync.
+ */
+export function loadForestPool(size = navigator.hardwareConcurrency): Promise<ForestPool> {
+  return bunForestPool(size);
 }
 
 /**

@@ -19,6 +19,6 @@ import { useDenoParquetWasm } from "./wasm.ts";
 export * from "../../src/index.ts";
 export { UsageError } from "../../src/cli.ts";
 export { denoRecipeFileSystem, fileSource } from "./files.ts";
-export { loadCore, useDenoParquetWasm } from "./wasm.ts";
+export { loadCore, loadForestPool, useDenoParquetWasm } from "./wasm.ts";
 
 useDenoParquetWasm();

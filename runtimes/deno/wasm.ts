@@ -26,8 +26,12 @@ export async function loadCore(): Promise<Core> {
   return Core.create(await compiled);
 }
 
-/** The forest worker script, and the source folder its imports load from (workers need read permission for both). */
-const WORKER_SCRIPT = new URL("./forest_worker.ts", import.meta.url);
+/**
+ * The forest worker script, and the source folder its imports load from
+ * (workers need read permission for both). Both are named from the package
+ * root, so the library bundle dist/lib/deno.js finds them too.
+ */
+const WORKER_SCRIPT = new URL("../../runtimes/deno/forest_worker.ts", import.meta.url);
 const SOURCE_FOLDER = new URL("../../src", import.meta.url);
 
 /** Returns the default number of forest workers: the core count when Deno may load the worker script, else 1. */
@@ -40,6 +44,14 @@ export async function denoForestPool(size: number): Promise<ForestPool> {
   requireRead(WORKER_SCRIPT, "forest worker script");
   requireRead(SOURCE_FOLDER, "source folder of the forest workers");
   return webForestPool(await readCoreBytes(), WORKER_SCRIPT, size);
+}
+
+/**
+ * Returns a pool of `size` forest workers (default: denoDefaultWorkers) for
+ * RandomForestClassifier's fitAsync, predictAsync and predictProbaAsync.
+ */
+export function loadForestPool(size = denoDefaultWorkers()): Promise<ForestPool> {
+  return denoForestPool(size);
 }
 
 /**

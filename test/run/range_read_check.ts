@@ -15,12 +15,14 @@ const path = args[0];
 
 let fileSource: (path: string) => ByteSource;
 let pool: ForestPool;
+// The pool comes from the library bundle, as `import { loadForestPool } from "flowguard"` gives it.
+type Bundle = { loadForestPool(size: number): Promise<ForestPool> };
+const bundle = new URL(isBun ? "../../dist/lib/bun.js" : "../../dist/lib/deno.js", import.meta.url).href;
+pool = await ((await import(bundle)) as Bundle).loadForestPool(2);
 if (isBun) {
   fileSource = (await import("../../runtimes/bun/files.ts")).fileSource;
-  pool = await (await import("../../runtimes/bun/wasm.ts")).bunForestPool(2);
 } else {
   fileSource = (await import("../../runtimes/deno/files.ts")).fileSource;
-  pool = await (await import("../../runtimes/deno/wasm.ts")).denoForestPool(2);
 }
 
 const fallbacks: string[] = [];
