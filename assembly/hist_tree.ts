@@ -457,6 +457,8 @@ class HistBuilder {
       lowCode = min(lowCode, code);
       highCode = max(highCode, code);
     }
+
+    // Count per bin, then turn the counts into start offsets.
     for (let b = lowCode; b <= highCode; b++) unchecked((buckets[b] = 0));
     for (let i = 0; i < n; i++) {
       const code = this.blockCode(start + i, f);
@@ -468,12 +470,14 @@ class HistBuilder {
       unchecked((buckets[b] = offset));
       offset += count;
     }
+
     for (let i = 0; i < n; i++) {
       const code = this.blockCode(start + i, f);
       const at = unchecked(buckets[code]);
       unchecked((buckets[code] = at + 1));
       store<u64>(keys + (<usize>at << 3), (<u64>orderedBits(this.blockValue(start + i, f)) << 32) | <u64>i);
     }
+
     // After the placing loop, buckets[b] is the end of bin b.
     let binStart = 0;
     for (let b = lowCode; b <= highCode; b++) {
@@ -535,11 +539,11 @@ class HistBuilder {
    * list (see `histConstants`) are known to be constant in the node, and
    * `constantCount` is set to the count the children inherit.
    *
-   * Candidates are drawn as scikit-learn's best splitter draws them: without
-   * replacement, every draw counts towards maxFeatures whether the feature is
-   * constant or not, and when every feature drawn so far was constant the
-   * search goes on until it evaluates one that is not. Known constants cost
-   * nothing; the others of one batch of draws share one histogram pass.
+   * Candidates are drawn as scikit-learn's best splitter draws them, without
+   * replacement. Every draw counts towards maxFeatures, constant or not. When
+   * every feature drawn so far was constant, the search goes on until it
+   * evaluates one that is not. Known constants cost nothing, and the others
+   * of one batch of draws share one histogram pass.
    */
   splitNode(start: i32, end: i32, impurity: f64, known: i32): void {
     this.bestPos = end;

@@ -97,9 +97,9 @@ describe("RandomForestClassifier properties", () => {
       );
     const k = forest.classCount;
     const single = Array.from({ length: 40 }, (_, row) => {
-      const one = firstRows(1, row);
-      const proba = Array.from(forest.predictProba(one));
-      one.free();
+      const rowMatrix = firstRows(1, row);
+      const proba = Array.from(forest.predictProba(rowMatrix));
+      rowMatrix.free();
       return proba;
     });
 
