@@ -339,7 +339,8 @@ export function webForestPool(module: WebAssembly.Module | Uint8Array, script: U
       onError: (handler) => {
         worker.onerror = (event: ErrorEvent) => {
           event.preventDefault();
-          handler(event.message);
+          // A script that fails to load gives an event without a message in browsers.
+          handler(event.message || `the worker script ${script.href} did not start; check that it is served at that address`);
         };
       },
       terminate: () => worker.terminate(),

@@ -83,6 +83,18 @@ describe("forest on worker threads", () => {
     await forest.fitAsync(heads.train, heads.trainLabels, nodeForestPool(module, WORKER, 2));
     expect(seen).toEqual([1, 2, 3, 4]);
   });
+
+  it("names a missing worker script and the command that builds it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "flowguard-pool-"));
+    const missing = new URL(`file://${join(dir, "forest_worker.js")}`);
+    try {
+      expect(() => nodeForestPool(module, missing, 2)).toThrow(
+        `model: the forest worker script "${join(dir, "forest_worker.js")}" does not exist; run "npm run build"`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("CSV ranges on worker threads", () => {

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { setParquetWasmLoader } from "../../src/parquet.ts";
 import { Core } from "../../src/wasm.ts";
 import { webForestPool, type ForestPool } from "../../src/forest_pool.ts";
@@ -28,6 +29,12 @@ const WORKER_SCRIPT = new URL("../../runtimes/bun/forest_worker.ts", import.meta
 
 /** Returns a pool of `size` forest workers (module Web Workers running forest_worker.ts). */
 export async function bunForestPool(size: number): Promise<ForestPool> {
+  if (!existsSync(WORKER_SCRIPT)) {
+    throw new Error(
+      `model: the forest worker script "${Bun.fileURLToPath(WORKER_SCRIPT)}" does not exist; ` +
+        "import flowguard from inside its package folder, which holds runtimes/bun/forest_worker.ts",
+    );
+  }
   return webForestPool(await readCoreBytes(), WORKER_SCRIPT, size);
 }
 

@@ -39,10 +39,24 @@ export function denoDefaultWorkers(): number {
   return mayRead(WORKER_SCRIPT) && mayRead(SOURCE_FOLDER) ? navigator.hardwareConcurrency : 1;
 }
 
+/** Throws unless the worker script exists where the package keeps it. */
+function requireWorkerScript(): void {
+  try {
+    if (Deno.statSync(WORKER_SCRIPT).isFile) return;
+  } catch {
+    // Reported below.
+  }
+  throw new Error(
+    `model: the forest worker script "${fileURLToPath(WORKER_SCRIPT)}" does not exist; ` +
+      "import flowguard from inside its package folder, which holds runtimes/deno/forest_worker.ts",
+  );
+}
+
 /** Returns a pool of `size` forest workers (module Web Workers running forest_worker.ts). */
 export async function denoForestPool(size: number): Promise<ForestPool> {
   requireRead(WORKER_SCRIPT, "forest worker script");
   requireRead(SOURCE_FOLDER, "source folder of the forest workers");
+  requireWorkerScript();
   return webForestPool(await readCoreBytes(), WORKER_SCRIPT, size);
 }
 

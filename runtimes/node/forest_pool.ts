@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ForestPool, type WorkerPort } from "../../src/forest_pool.ts";
 import { compileCore } from "./wasm.ts";
@@ -6,8 +8,15 @@ import { compileCore } from "./wasm.ts";
 /**
  * Returns a pool of `size` worker threads (default: the machine's available
  * parallelism) running `workerScript`, the bundled runtimes/node/forest_worker.ts.
+ * Throws at once when `workerScript` is a file that does not exist.
  */
 export function nodeForestPool(module: WebAssembly.Module, workerScript: URL, size = availableParallelism()): ForestPool {
+  if (workerScript.protocol === "file:" && !existsSync(workerScript)) {
+    throw new Error(
+      `model: the forest worker script "${fileURLToPath(workerScript)}" does not exist; ` +
+        `run "npm run build" in the flowguard folder, which writes dist/node/forest_worker.js`,
+    );
+  }
   const factory = (): WorkerPort => {
     const worker = new Worker(workerScript);
     return {
