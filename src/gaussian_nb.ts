@@ -20,6 +20,7 @@
 import type { Classifier } from "./model.ts";
 import type { Core, LabelVector, Matrix } from "./wasm.ts";
 import { columnStats } from "./correlation.ts";
+import { resolveParams, type ParamTable } from "./params.ts";
 
 /** Rows per kernel call; several calls let the engine optimise the kernel early in a long pass. */
 const CHUNK_ROWS = 65_536;
@@ -37,18 +38,9 @@ export interface FitNames {
 }
 
 /** Accepted range of each option, from which validation messages are generated. */
-const PARAMETERS = {
-  varSmoothing: { min: 0, max: Infinity, integer: false, default: 1e-9 },
-} as const;
-
-function checkOption(name: keyof typeof PARAMETERS, value: number): number {
-  const limit = PARAMETERS[name];
-  if (typeof value !== "number" || !Number.isFinite(value) || value < limit.min || value > limit.max || (limit.integer && !Number.isInteger(value))) {
-    const range = limit.max === Infinity ? `>= ${limit.min}` : `in [${limit.min}, ${limit.max}]`;
-    throw new RangeError(`model: GaussianNB option ${name} must be a finite ${limit.integer ? "integer" : "number"} ${range}, got ${value}; omit it to use the default ${limit.default}`);
-  }
-  return value;
-}
+const PARAMETERS: ParamTable = {
+  varSmoothing: { min: 0, default: 1e-9, description: "fraction of the largest feature variance added to every variance" },
+};
 
 function label(names: readonly string[] | undefined, index: number): string {
   return names?.[index] === undefined ? `${index}` : `${index} ("${names[index]}")`;
@@ -82,7 +74,7 @@ export class GaussianNB implements Classifier {
     readonly core: Core,
     options: GaussianNBOptions = {},
   ) {
-    this.options = { varSmoothing: checkOption("varSmoothing", options.varSmoothing ?? PARAMETERS.varSmoothing.default) };
+    this.options = resolveParams<{ varSmoothing: number }>("GaussianNB", PARAMETERS, { ...options });
   }
 
   /**

@@ -21,6 +21,7 @@
 import type { Classifier } from "./model.ts";
 import type { Core, LabelVector, Matrix } from "./wasm.ts";
 import { columnStats } from "./correlation.ts";
+import { resolveParams, type ParamTable } from "./params.ts";
 
 /** Rows per kernel call; several calls let the engine optimise the kernel early in a long pass. */
 const CHUNK_ROWS = 65_536;
@@ -36,21 +37,11 @@ export interface LogisticRegressionOptions {
 }
 
 /** Accepted range of each option, from which validation messages are generated. */
-const PARAMETERS = {
-  C: { min: 0, minExclusive: true, max: Infinity, integer: false, default: 1.0 },
-  maxIter: { min: 1, minExclusive: false, max: Infinity, integer: true, default: 1000 },
-  tol: { min: 0, minExclusive: true, max: Infinity, integer: false, default: 1e-8 },
-} as const;
-
-function checkOption(name: keyof typeof PARAMETERS, value: number): number {
-  const limit = PARAMETERS[name];
-  const belowMin = limit.minExclusive ? value <= limit.min : value < limit.min;
-  if (typeof value !== "number" || !Number.isFinite(value) || belowMin || value > limit.max || (limit.integer && !Number.isInteger(value))) {
-    const range = `${limit.minExclusive ? ">" : ">="} ${limit.min}`;
-    throw new RangeError(`model: LogisticRegression option ${name} must be a finite ${limit.integer ? "integer" : "number"} ${range}, got ${value}; omit it to use the default ${limit.default}`);
-  }
-  return value;
-}
+const PARAMETERS: ParamTable = {
+  C: { min: 0, minExclusive: true, default: 1.0, description: "inverse L2 regularisation strength" },
+  maxIter: { integer: true, min: 1, default: 1000, description: "maximum number of L-BFGS iterations" },
+  tol: { min: 0, minExclusive: true, default: 1e-8, description: "stop when max |gradient of the objective / rows| <= tol" },
+};
 
 /** Reason the optimiser stopped. */
 export type StopReason = "gradient" | "maxIter" | "lineSearch";
@@ -279,11 +270,7 @@ export class LogisticRegression implements Classifier {
     readonly core: Core,
     options: LogisticRegressionOptions = {},
   ) {
-    this.options = {
-      C: checkOption("C", options.C ?? PARAMETERS.C.default),
-      maxIter: checkOption("maxIter", options.maxIter ?? PARAMETERS.maxIter.default),
-      tol: checkOption("tol", options.tol ?? PARAMETERS.tol.default),
-    };
+    this.options = resolveParams<{ C: number; maxIter: number; tol: number }>("LogisticRegression", PARAMETERS, { ...options });
   }
 
   /**

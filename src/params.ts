@@ -50,7 +50,7 @@ export function resolveParams<T extends Record<string, number | null>>(
     const value = options[name] === undefined ? spec.default : options[name];
     if (value === null) {
       if (!spec.nullable && spec.default !== null) {
-        throw new RangeError(`model: ${estimator} option ${name} must be ${describeRange(spec)}, got null`);
+        throw new RangeError(`model: ${estimator} option ${name} must be ${describeRange(spec)}, got null; omit it to use the default ${spec.default}`);
       }
       resolved[name] = null;
       continue;
@@ -63,7 +63,8 @@ export function resolveParams<T extends Record<string, number | null>>(
       (spec.max === undefined || value <= spec.max);
     if (!ok) {
       throw new RangeError(
-        `model: ${estimator} option ${name} must be ${describeRange(spec)}, got ${JSON.stringify(value)}`,
+        `model: ${estimator} option ${name} must be ${describeRange(spec)}, got ${typeof value === "number" ? String(value) : JSON.stringify(value)}; ` +
+          `omit it to use the default ${spec.default}`,
       );
     }
     resolved[name] = value as number;

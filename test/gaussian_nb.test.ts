@@ -162,7 +162,8 @@ describe("GaussianNB", () => {
 
   it("rejects invalid options and inputs", async () => {
     const core = await loadCore();
-    expect(() => new GaussianNB(core, { varSmoothing: -1 })).toThrow("model: GaussianNB option varSmoothing must be a finite number >= 0, got -1");
+    expect(() => new GaussianNB(core, { varSmoothing: -1 })).toThrow("model: GaussianNB option varSmoothing must be a number >= 0, got -1; omit it to use the default 1e-9");
+    expect(() => new GaussianNB(core, { smoothing: 1 } as never)).toThrow('model: GaussianNB has no option "smoothing"; known options are varSmoothing');
     expect(() => new GaussianNB(core, { varSmoothing: NaN })).toThrow(/got NaN/);
     const x = Matrix.upload(core, [new Float32Array([1, NaN, 3])], 3);
     const y = LabelVector.upload(core, new Int32Array([0, 1, 0]), 2);

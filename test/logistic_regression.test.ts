@@ -139,9 +139,11 @@ describe("LogisticRegression", () => {
 
   it("rejects invalid options and inputs", async () => {
     const core = await loadCore();
-    expect(() => new LogisticRegression(core, { C: 0 })).toThrow("model: LogisticRegression option C must be a finite number > 0, got 0");
-    expect(() => new LogisticRegression(core, { maxIter: 2.5 })).toThrow("option maxIter must be a finite integer >= 1, got 2.5");
-    expect(() => new LogisticRegression(core, { tol: -1 })).toThrow(/option tol must be a finite number > 0, got -1/);
+    expect(() => new LogisticRegression(core, { C: 0 })).toThrow("model: LogisticRegression option C must be a number > 0, got 0; omit it to use the default 1");
+    expect(() => new LogisticRegression(core, { maxIter: 2.5 })).toThrow("option maxIter must be an integer >= 1, got 2.5; omit it to use the default 1000");
+    expect(() => new LogisticRegression(core, { tol: -1 })).toThrow(/option tol must be a number > 0, got -1/);
+    expect(() => new LogisticRegression(core, { C: Infinity })).toThrow(/option C must be a number > 0, got Infinity/);
+    expect(() => new LogisticRegression(core, { maxIterations: 10 } as never)).toThrow('model: LogisticRegression has no option "maxIterations"; known options are C, maxIter, tol');
     const x = Matrix.upload(core, [new Float32Array([1, 2, Infinity])], 3);
     const twoClasses = LabelVector.upload(core, new Int32Array([0, 1, 0]), 2);
     const oneClass = LabelVector.upload(core, new Int32Array([0, 0, 0]), 1);
