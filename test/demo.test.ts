@@ -392,6 +392,61 @@ describe.skipIf(!hasChromium)("demo page in Chromium", () => {
     await page.fill("#classes", builtInRecipe("study-ds1").classes.join(", "));
   });
 
+  it("separate test files match Node", async () => {
+    const train = ["DrDOS_LDAP.csv.gz", "DrDOS_MSSQL.csv.gz"];
+    const test = ["DrDOS_NetBIOS.csv.gz"];
+    const { split: _split, ...sample } = builtInRecipe("sample");
+    const classes = builtInRecipe("study-ds3").classes;
+    const recipe = await resolveRecipe(
+      nodeRecipeFileSystem,
+      { ...sample, train: train.map((name) => `01-12/${name}`), test: test.map((name) => `01-12/${name}`), classes },
+      "data/sample",
+    );
+    const models: ModelKind[] = ["gnb", "dt"];
+    const result = await runExperiment(recipe, { core: await loadCore(), open: fileSource, models, runtime: "node" });
+    result.dataset.free();
+
+    phase = "separate test files run";
+    await chooseModels(models);
+    await page.check("#recipe-separate");
+    await page.selectOption("#classes-preset", "study-ds3");
+    expect(await page.inputValue("#classes")).toBe(classes.join(", "));
+    await page.setInputFiles("#files", [...train, ...test].map((name) => join("data/sample/01-12", name)));
+    await page.check(`#test-files input[value="${test[0]}"]`);
+    const outcome = await run("#run-files");
+    expect(outcome, (await page.textContent("#error")) ?? "").toBe("results");
+
+    expect(result.report.models.length).toBe(2);
+    for (const model of result.report.models) {
+      const row = `table.accuracy-table tr[data-row="${model.name}"]`;
+      expect(await cellText(`${row} td[data-column="train accuracy"]`), model.kind).toBe(formatFixed(model.train.accuracy));
+      expect(await cellText(`${row} td[data-column="test accuracy"]`), model.kind).toBe(formatFixed(model.test.accuracy));
+      const rendered = await page.$$eval(`table.confusion[data-model="${model.kind}"] tbody tr`, (rows) =>
+        rows.map((row) => Array.from(row.querySelectorAll("td"), (cell) => cell.textContent)),
+      );
+      expect(rendered, `${model.kind} confusion matrix`).toEqual(model.test.confusion.matrix.map((row) => row.map(formatCount)));
+    }
+    await page.fill("#classes", builtInRecipe("study-ds1").classes.join(", "));
+  });
+
+  it("separate test files need ticks", async () => {
+    await chooseModels(["gnb"]);
+    await page.check("#recipe-separate");
+    expect(await run("#run-sample")).toBe("error");
+    expect(await page.textContent("#error")).toContain("Training and testing on separate files needs chosen files");
+
+    await page.setInputFiles("#files", ["DrDOS_LDAP.csv.gz", "DrDOS_MSSQL.csv.gz"].map((name) => join("data/sample/01-12", name)));
+    expect(await page.locator("#test-files input:checked").count()).toBe(0);
+    expect(await run("#run-files")).toBe("error");
+    expect(await page.textContent("#error")).toContain("Tick at least one chosen file to test on");
+
+    await page.check('#test-files input[value="DrDOS_LDAP.csv.gz"]');
+    await page.check('#test-files input[value="DrDOS_MSSQL.csv.gz"]');
+    expect(await run("#run-files")).toBe("error");
+    expect(await page.textContent("#error")).toContain("Leave at least one chosen file unticked");
+    await page.check("#recipe-split");
+  });
+
   it("parquet files load parquet code on demand", async () => {
     useNodeParquetWasm();
     const recipe = await resolveRecipe(nodeRecipeFileSystem, { ...builtInRecipe("sample"), train: ["*.parquet"] }, PARQUET_DIR);

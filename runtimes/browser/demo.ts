@@ -28,6 +28,9 @@ const page = {
   runFiles: byId<HTMLButtonElement>("run-files"),
   split: byId<HTMLInputElement>("split"),
   classes: byId<HTMLInputElement>("classes"),
+  classesPreset: byId<HTMLSelectElement>("classes-preset"),
+  testFiles: byId<HTMLUListElement>("test-files"),
+  testFilesHint: byId<HTMLParagraphElement>("test-files-hint"),
   trees: byId<HTMLInputElement>("trees"),
   forest: byId<HTMLInputElement>("model-rf"),
   cancel: byId<HTMLButtonElement>("cancel"),
@@ -54,7 +57,16 @@ function setUp(): void {
     radio.addEventListener("change", updateFormState);
   }
   page.forest.addEventListener("change", updateFormState);
-  page.files.addEventListener("change", updateFormState);
+  page.files.addEventListener("change", () => {
+    listTestFiles();
+    updateFormState();
+  });
+  page.classesPreset.addEventListener("change", () => {
+    const name = page.classesPreset.value;
+    if (name !== "") page.classes.value = builtInRecipe(name).classes.join(", ");
+    // Back to "keep my list", so that choosing the same preset again refills the field.
+    page.classesPreset.value = "";
+  });
   page.runSample.addEventListener("click", () => start({ kind: "sample" }));
   page.runFiles.addEventListener("click", () => start({ kind: "files", files: Array.from(page.files.files ?? []) }));
   page.cancel.addEventListener("click", cancel);
@@ -64,11 +76,43 @@ function setUp(): void {
   });
 }
 
+/**
+ * Lists the chosen files with a "test on" checkbox each, keeping the ticks
+ * of files chosen again under the same name.
+ */
+function listTestFiles(): void {
+  const ticked = new Set(checkedTestFiles());
+  const files = Array.from(page.files.files ?? []);
+  page.testFiles.replaceChildren(
+    ...files.map((file, index) => {
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.id = `test-file-${index}`;
+      box.value = file.name;
+      box.checked = ticked.has(file.name);
+      const label = document.createElement("label");
+      label.htmlFor = box.id;
+      label.textContent = ` test on ${file.name}`;
+      const item = document.createElement("li");
+      item.append(box, label);
+      return item;
+    }),
+  );
+  page.testFilesHint.hidden = files.length > 0;
+}
+
+/** Names of the chosen files ticked for testing. */
+function checkedTestFiles(): string[] {
+  return Array.from(page.testFiles.querySelectorAll<HTMLInputElement>("input:checked"), (box) => box.value);
+}
+
 /** Enables the inputs that apply to the current choices. */
 function updateFormState(): void {
-  const split = selectedRecipeKind() === "split";
-  page.split.disabled = !split;
-  page.classes.disabled = !split;
+  const kind = selectedRecipeKind();
+  page.split.disabled = kind !== "split";
+  page.classes.disabled = kind === "sample";
+  page.classesPreset.disabled = kind === "sample";
+  for (const box of Array.from(page.testFiles.querySelectorAll<HTMLInputElement>("input"))) box.disabled = kind !== "separate";
   page.trees.disabled = !page.forest.checked;
   page.runFiles.disabled = running !== null || (page.files.files?.length ?? 0) === 0;
   page.runSample.disabled = running !== null;
@@ -83,21 +127,36 @@ async function showSampleSize(): Promise<void> {
   page.sampleSize.textContent = `: ${data.length} gzip files, ${formatCount(bytes / 1000)} kB`;
 }
 
-function selectedRecipeKind(): "sample" | "split" {
+function selectedRecipeKind(): RecipeChoice["kind"] {
   const checked = document.querySelector<HTMLInputElement>('input[name="recipe"]:checked');
-  return checked?.value === "split" ? "split" : "sample";
+  return checked?.value === "split" || checked?.value === "separate" ? checked.value : "sample";
+}
+
+/** Returns the class list typed in the form. */
+function typedClasses(): string[] {
+  return page.classes.value.split(",").map((name) => name.trim()).filter((name) => name !== "");
 }
 
 /** Reads the recipe, models and trees from the form; throws FormError on an invalid field. */
 function readSettings(data: DataChoice): RunRequest {
   let recipe: RecipeChoice = { kind: "sample" };
-  if (selectedRecipeKind() === "split") {
+  const kind = selectedRecipeKind();
+  if (kind === "split") {
     const split = Number(page.split.value);
     if (page.split.value.trim() === "" || !(split > 0 && split < 1)) {
       throw new FormError(`The fraction held out for testing must be a number between 0 and 1, such as 0.2; got "${page.split.value}".`);
     }
-    const classes = page.classes.value.split(",").map((name) => name.trim()).filter((name) => name !== "");
-    recipe = { kind: "split", split, classes };
+    recipe = { kind: "split", split, classes: typedClasses() };
+  } else if (kind === "separate") {
+    if (data.kind !== "files") {
+      throw new FormError("Training and testing on separate files needs chosen files: choose flow files, tick the ones to test on, and press Run on the chosen files.");
+    }
+    const testFiles = checkedTestFiles();
+    if (testFiles.length === 0) throw new FormError("Tick at least one chosen file to test on; the files not ticked train the models.");
+    if (testFiles.length === data.files.length) {
+      throw new FormError("Leave at least one chosen file unticked: the files not ticked train the models.");
+    }
+    recipe = { kind: "separate", testFiles, classes: typedClasses() };
   }
 
   const models = Array.from(document.querySelectorAll<HTMLInputElement>('input[name="model"]:checked')).map(

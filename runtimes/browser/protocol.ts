@@ -10,10 +10,15 @@ import type { ExperimentReport } from "../../src/report_types.ts";
 export type DataChoice = { kind: "sample" } | { kind: "files"; files: File[] };
 
 /**
- * The recipe settings: the built-in sample recipe as it is, or a stratified
- * split of the chosen fraction keeping the listed classes.
+ * The recipe settings. "sample" is the built-in sample recipe as it is.
+ * "split" holds out the chosen fraction by a stratified split. "separate"
+ * tests on the chosen files named in `testFiles` and trains on the rest.
+ * The last two keep the listed classes.
  */
-export type RecipeChoice = { kind: "sample" } | { kind: "split"; split: number; classes: string[] };
+export type RecipeChoice =
+  | { kind: "sample" }
+  | { kind: "split"; split: number; classes: string[] }
+  | { kind: "separate"; testFiles: string[]; classes: string[] };
 
 export interface RunRequest {
   type: "run";

@@ -124,9 +124,15 @@ async function resolveRequest(request: RunRequest): Promise<{ recipe: ResolvedRe
     sources.set(file.name, pickedFileSource(file));
   }
   const names = [...sources.keys()];
-  const picked = { ...settings, train: ["*"] };
+  const picked = { ...settings, train: ["*"], test: [] };
   const recipe = await resolveRecipe(pickedFileSystem(PICKED_FOLDER, names), picked, PICKED_FOLDER);
-  recipe.trainFiles = recipe.trainFiles.map((path) => path.slice(PICKED_FOLDER.length + 1));
+  if (request.recipe.kind === "separate") {
+    // Named files, not patterns: a file name may contain * or ?.
+    recipe.trainFiles = settings.train;
+    recipe.testFiles = settings.test!;
+  } else {
+    recipe.trainFiles = recipe.trainFiles.map((path) => path.slice(PICKED_FOLDER.length + 1));
+  }
   return { recipe, sources };
 }
 
@@ -136,9 +142,26 @@ function recipeSettings(request: RunRequest): Recipe {
   const choice = request.recipe;
   if (choice.kind === "sample" && request.data.kind === "sample") return sample;
 
+  const data = request.data.kind === "sample" ? "The CIC-DDoS2019 sample shipped with flowguard" : "Files chosen in the browser";
+  if (choice.kind === "separate") {
+    if (request.data.kind !== "files") throw new RangeError("demo: separate test files need chosen files; choose flow files and tick the ones to test on.");
+    const names = request.data.files.map((file) => file.name);
+    const missing = choice.testFiles.filter((name) => !names.includes(name));
+    if (missing.length > 0) throw new RangeError(`demo: the test files ${missing.join(", ")} are not among the chosen files; choose them again.`);
+    const train = names.filter((name) => !choice.testFiles.includes(name));
+    const { split: _split, ...withoutSplit } = sample;
+    const recipe = {
+      ...withoutSplit,
+      name: "browser",
+      description: `${data}: classes ${choice.classes.join(", ")}; trained on ${train.join(", ")}; tested on ${choice.testFiles.join(", ")}`,
+      train,
+      test: choice.testFiles,
+      classes: choice.classes,
+    };
+    return validateRecipe(recipe, "the page's recipe settings");
+  }
   const split = choice.kind === "split" ? choice.split : sample.split!;
   const classes = choice.kind === "split" ? choice.classes : sample.classes;
-  const data = request.data.kind === "sample" ? "The CIC-DDoS2019 sample shipped with flowguard" : "Files chosen in the browser";
   const recipe = {
     ...sample,
     name: "browser",
