@@ -123,6 +123,39 @@ export class Tree {
   }
 
   /** Replaces every node array with a copy of its exact length; pushing during the build leaves up to half unused. */
+  /**
+   * Appends a node with the given statistics, links it to `parent` (a
+   * negative parent for the root) and returns its index. Its feature and
+   * threshold follow with `endLeaf` or `endSplit`.
+   */
+  addNode(parent: i32, isLeft: bool, impurity: f64, samples: i32, weight: f64, sums: StaticArray<f64>, depth: i32): i32 {
+    const node = this.feature.length;
+    if (parent >= 0) {
+      if (isLeft) this.left[parent] = node;
+      else this.right[parent] = node;
+    }
+    this.impurity.push(impurity);
+    this.nodeSamples.push(samples);
+    this.weightedNodeSamples.push(weight);
+    for (let c = 0; c < this.classCount; c++) this.value.push(unchecked(sums[c]));
+    this.left.push(LEAF);
+    this.right.push(LEAF);
+    if (depth > this.depth) this.depth = depth;
+    return node;
+  }
+
+  /** Makes the node just added a leaf. */
+  endLeaf(): void {
+    this.feature.push(-2);
+    this.threshold.push(-2.0);
+  }
+
+  /** Makes the node just added a split on `feature` at `threshold`. */
+  endSplit(feature: i32, threshold: f64): void {
+    this.feature.push(feature);
+    this.threshold.push(threshold);
+  }
+
   compact(): void {
     this.feature = this.feature.slice();
     this.threshold = this.threshold.slice();
@@ -394,37 +427,71 @@ class Builder {
   }
 }
 
+/**
+ * Nodes waiting to be built, last in first out, kept as parallel arrays.
+ * `pop` loads the top node into the public fields. `hist` is used by the
+ * histogram builder only (a histogram buffer, or -1).
+ */
+export class NodeStack {
+  private starts: Array<i32> = [];
+  private ends: Array<i32> = [];
+  private depths: Array<i32> = [];
+  private parents: Array<i32> = [];
+  private lefts: Array<bool> = [];
+  private impurities: Array<f64> = [];
+  private constantCounts: Array<i32> = [];
+  private hists: Array<i32> = [];
+  start: i32 = 0;
+  end: i32 = 0;
+  depth: i32 = 0;
+  parent: i32 = 0;
+  isLeft: bool = false;
+  impurity: f64 = 0;
+  constants: i32 = 0;
+  hist: i32 = -1;
+
+  get length(): i32 {
+    return this.starts.length;
+  }
+
+  push(start: i32, end: i32, depth: i32, parent: i32, isLeft: bool, impurity: f64, constants: i32, hist: i32): void {
+    this.starts.push(start);
+    this.ends.push(end);
+    this.depths.push(depth);
+    this.parents.push(parent);
+    this.lefts.push(isLeft);
+    this.impurities.push(impurity);
+    this.constantCounts.push(constants);
+    this.hists.push(hist);
+  }
+
+  pop(): void {
+    this.start = this.starts.pop();
+    this.end = this.ends.pop();
+    this.depth = this.depths.pop();
+    this.parent = this.parents.pop();
+    this.isLeft = this.lefts.pop();
+    this.impurity = this.impurities.pop();
+    this.constants = this.constantCounts.pop();
+    this.hist = this.hists.pop();
+  }
+}
+
 /** Builds a tree depth-first (scikit-learn's DepthFirstTreeBuilder). */
 export function buildTree(builder: Builder, splitterSeed: u32): Tree {
   builder.randState[0] = splitterSeed;
   const tree = new Tree(builder.classCount, builder.featureCount);
-  const k = builder.classCount;
-
-  // Explicit stack of pending nodes.
-  const stackStart = new Array<i32>();
-  const stackEnd = new Array<i32>();
-  const stackDepth = new Array<i32>();
-  const stackParent = new Array<i32>();
-  const stackIsLeft = new Array<bool>();
-  const stackImpurity = new Array<f64>();
-  const stackConstants = new Array<i32>();
-  stackStart.push(0);
-  stackEnd.push(builder.sampleCount);
-  stackDepth.push(0);
-  stackParent.push(-2);
-  stackIsLeft.push(false);
-  stackImpurity.push(Infinity);
-  stackConstants.push(0);
+  const stack = new NodeStack();
+  stack.push(0, builder.sampleCount, 0, -2, false, Infinity, 0, -1);
   let first = true;
 
-  while (stackStart.length > 0) {
-    const start = stackStart.pop();
-    const end = stackEnd.pop();
-    const depth = stackDepth.pop();
-    const parent = stackParent.pop();
-    const isLeft = stackIsLeft.pop();
-    let impurity = stackImpurity.pop();
-    let constants = stackConstants.pop();
+  while (stack.length > 0) {
+    stack.pop();
+    const start = stack.start;
+    const end = stack.end;
+    const depth = stack.depth;
+    let impurity = stack.impurity;
+    let constants = stack.constants;
     const nodeSamples = end - start;
 
     builder.resetNode(start, end);
@@ -440,42 +507,16 @@ export function buildTree(builder: Builder, splitterSeed: u32): Tree {
       isLeaf = builder.bestPos >= end || builder.bestImprovement + EPSILON < 0.0;
     }
 
-    const node = tree.feature.length;
-    if (parent >= 0) {
-      if (isLeft) tree.left[parent] = node;
-      else tree.right[parent] = node;
-    }
-    tree.impurity.push(impurity);
-    tree.nodeSamples.push(nodeSamples);
-    tree.weightedNodeSamples.push(builder.nodeWeight);
-    for (let c = 0; c < k; c++) tree.value.push(builder.sumTotal[c]);
-    tree.left.push(LEAF);
-    tree.right.push(LEAF);
-    if (depth > tree.depth) tree.depth = depth;
-
+    const node = tree.addNode(stack.parent, stack.isLeft, impurity, nodeSamples, builder.nodeWeight, builder.sumTotal, depth);
     if (isLeaf) {
-      tree.feature.push(-2);
-      tree.threshold.push(-2.0);
+      tree.endLeaf();
       continue;
     }
-    tree.feature.push(builder.bestFeature);
-    tree.threshold.push(builder.bestThreshold);
+    tree.endSplit(builder.bestFeature, builder.bestThreshold);
     const pos = builder.bestPos;
     // Right child pushed first, so the left child is built first.
-    stackStart.push(pos);
-    stackEnd.push(end);
-    stackDepth.push(depth + 1);
-    stackParent.push(node);
-    stackIsLeft.push(false);
-    stackImpurity.push(builder.bestImpurityRight);
-    stackConstants.push(constants);
-    stackStart.push(start);
-    stackEnd.push(pos);
-    stackDepth.push(depth + 1);
-    stackParent.push(node);
-    stackIsLeft.push(true);
-    stackImpurity.push(builder.bestImpurityLeft);
-    stackConstants.push(constants);
+    stack.push(pos, end, depth + 1, node, false, builder.bestImpurityRight, constants, -1);
+    stack.push(start, pos, depth + 1, node, true, builder.bestImpurityLeft, constants, -1);
   }
   tree.compact();
   return tree;

@@ -24,7 +24,7 @@
 // structure as the exact builder's, so prediction, importances and export
 // are shared.
 
-import { FEATURE_THRESHOLD, Tree, registerTree } from "./cart";
+import { FEATURE_THRESHOLD, NodeStack, Tree, registerTree } from "./cart";
 import { bootstrapCounts } from "./util/bootstrap";
 import { fromOrdered, midpoint, orderedBits } from "./binning";
 import { sortKeys } from "./util/sort";
@@ -675,36 +675,20 @@ class HistBuilder {
 function buildHistTree(builder: HistBuilder, seed: u32): Tree {
   builder.random[0] = seed;
   const tree = new Tree(builder.classCount, builder.featureCount);
-  const k = builder.classCount;
-  const stackStart = new Array<i32>();
-  const stackEnd = new Array<i32>();
-  const stackDepth = new Array<i32>();
-  const stackParent = new Array<i32>();
-  const stackIsLeft = new Array<bool>();
-  const stackImpurity = new Array<f64>();
-  /** Full histogram buffer of each pending node (see HistBuilder.subtract), or -1. */
-  const stackHist = new Array<i32>();
-  /** Known constant count of each pending node (see HistBuilder.splitNode). */
-  const stackConstants = new Array<i32>();
-  stackStart.push(0);
-  stackEnd.push(builder.sampleCount);
-  stackDepth.push(0);
-  stackParent.push(-2);
-  stackIsLeft.push(false);
-  stackImpurity.push(Infinity);
-  stackHist.push(-1);
-  stackConstants.push(0);
+  // Each pending node carries its full histogram buffer (see HistBuilder.subtract)
+  // or -1, and its known constant count (see HistBuilder.splitNode).
+  const stack = new NodeStack();
+  stack.push(0, builder.sampleCount, 0, -2, false, Infinity, 0, -1);
   let first = true;
 
-  while (stackStart.length > 0) {
-    const start = stackStart.pop();
-    const end = stackEnd.pop();
-    const depth = stackDepth.pop();
-    const parent = stackParent.pop();
-    const isLeft = stackIsLeft.pop();
-    let impurity = stackImpurity.pop();
-    let hist = stackHist.pop();
-    const known = stackConstants.pop();
+  while (stack.length > 0) {
+    stack.pop();
+    const start = stack.start;
+    const end = stack.end;
+    const depth = stack.depth;
+    let impurity = stack.impurity;
+    let hist = stack.hist;
+    const known = stack.constants;
     const nodeSamples = end - start;
 
     builder.resetNode(start, end);
@@ -725,29 +709,14 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
       isLeaf = builder.bestPos >= end || builder.bestImprovement + EPSILON < 0.0;
     }
 
-    const node = tree.feature.length;
-    if (parent >= 0) {
-      if (isLeft) tree.left[parent] = node;
-      else tree.right[parent] = node;
-    }
-    tree.impurity.push(impurity);
-    tree.nodeSamples.push(nodeSamples);
-    tree.weightedNodeSamples.push(builder.nodeWeight);
-    for (let c = 0; c < k; c++) tree.value.push(builder.sumTotal[c]);
-    tree.left.push(LEAF);
-    tree.right.push(LEAF);
-    if (depth > tree.depth) tree.depth = depth;
-
+    const node = tree.addNode(stack.parent, stack.isLeft, impurity, nodeSamples, builder.nodeWeight, builder.sumTotal, depth);
     if (isLeaf) {
       builder.giveBack(hist);
-      tree.feature.push(-2);
-      tree.threshold.push(-2.0);
+      tree.endLeaf();
       continue;
     }
-    tree.feature.push(builder.bestFeature);
-    tree.threshold.push(builder.bestThreshold);
+    tree.endSplit(builder.bestFeature, builder.bestThreshold);
     const pos = builder.bestPos;
-
     // Children's histograms: count the smaller child, take the larger as the parent's minus it.
     let leftHist = -1;
     let rightHist = -1;
@@ -774,22 +743,8 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
         builder.giveBack(hist);
       }
     }
-    stackStart.push(pos);
-    stackEnd.push(end);
-    stackDepth.push(depth + 1);
-    stackParent.push(node);
-    stackIsLeft.push(false);
-    stackImpurity.push(builder.bestImpurityRight);
-    stackHist.push(rightHist);
-    stackConstants.push(inheritedConstants(builder, nodeSamples, end - pos));
-    stackStart.push(start);
-    stackEnd.push(pos);
-    stackDepth.push(depth + 1);
-    stackParent.push(node);
-    stackIsLeft.push(true);
-    stackImpurity.push(builder.bestImpurityLeft);
-    stackHist.push(leftHist);
-    stackConstants.push(inheritedConstants(builder, nodeSamples, pos - start));
+    stack.push(pos, end, depth + 1, node, false, builder.bestImpurityRight, inheritedConstants(builder, nodeSamples, end - pos), rightHist);
+    stack.push(start, pos, depth + 1, node, true, builder.bestImpurityLeft, inheritedConstants(builder, nodeSamples, pos - start), leftHist);
   }
   tree.compact();
   return tree;
