@@ -24,3 +24,4 @@ export * from "./forest";
 export { binEdges, binRows, binSearchTable } from "./binning";
 export { histTreeFit, histForestTreeFit } from "./hist_tree";
 export { mtRandint } from "./util/mt19937";
+export { csvFixupCount, csvParseRows, csvPosition } from "./csv";

@@ -15,12 +15,15 @@
 import { buildTable, CsvParser, type CsvHeader, type ParsedRows } from "./csv_parser.ts";
 import { maybeDecompress, type ByteSource, type SourceHandle } from "./source.ts";
 import type { FlowTable } from "./table.ts";
+import type { Core } from "./wasm.ts";
 
 export { findInvalidUtf8 } from "./csv_parser.ts";
 
 /** Workers that read parts of a file; a ForestPool (forest_pool.ts) is one. */
 export interface ReadPool {
   readonly size: number;
+  /** The WebAssembly core's module; when given, workers parse plain rows in a core of their own (see CsvOptions.core). */
+  readonly module?: WebAssembly.Module | Uint8Array;
   /** Starts a worker, sends it `request`, passes its messages to `onMessage` until it is done, and stops it. */
   run(request: unknown, transfer: Transferable[], onMessage: (message: unknown) => void): Promise<void>;
 }
@@ -53,6 +56,13 @@ export interface CsvOptions {
    * reports with its line.
    */
   onSequential?: (reason: string) => void;
+  /**
+   * A WebAssembly core in which plain rows (unquoted, numbers in the usual
+   * decimal forms) are parsed; the parser reads other rows itself. The
+   * table is the same as without it. The parser's buffers in the core are
+   * freed when the read ends.
+   */
+  core?: Core;
 }
 
 const ENCODINGS = ["utf-8", "windows-1252"] as const;
@@ -104,7 +114,7 @@ export async function readCsv(source: ByteSource, options: CsvOptions = {}): Pro
     if (typeof parallel !== "string") return parallel;
     options.onSequential?.(parallel);
   }
-  return readWhole(source, encoding, strict, options.onProgress);
+  return readWhole(source, encoding, strict, options.onProgress, options.core);
 }
 
 /** Reads the whole source on the calling thread. */
@@ -113,6 +123,7 @@ async function readWhole(
   encoding: "utf-8" | "windows-1252",
   strict: boolean,
   onProgress: ((bytesRead: number) => void) | undefined,
+  core: Core | undefined,
 ): Promise<FlowTable> {
   let stream = source.stream();
   let bytesRead = 0;
@@ -127,7 +138,7 @@ async function readWhole(
     );
   }
 
-  const parser = new CsvParser(source.name, encoding, strict);
+  const parser = new CsvParser(source.name, encoding, strict, core);
   const reader = maybeDecompress(stream).getReader();
   try {
     for (;;) {
@@ -146,11 +157,13 @@ async function readWhole(
       parser.push(chunk.value);
       onProgress?.(bytesRead);
     }
+    return parser.finish();
   } catch (error) {
     await reader.cancel().catch(() => {});
     throw error;
+  } finally {
+    parser.dispose();
   }
-  return parser.finish();
 }
 
 /** A worker's parse request: the rows of `[from, stopAt)` of the source behind `handle`. */
@@ -165,6 +178,8 @@ interface RangeRequest {
   first: boolean;
   from: number;
   stopAt: number;
+  /** The core's module, for the fast path of plain rows (see CsvOptions.core). */
+  module?: WebAssembly.Module | Uint8Array;
 }
 
 type RangeMessage = { type: "csvProgress"; bytes: number } | { type: "csvRows"; rows: ParsedRows };
@@ -208,6 +223,7 @@ async function readInParallel(
           first: k === 0,
           from,
           stopAt: k + 1 < count ? bounds[k + 1] : Infinity,
+          module: pool.module,
         };
         let rows: ParsedRows | undefined;
         await pool.run(request, [], (raw) => {
@@ -278,11 +294,12 @@ export async function readRangeInWorker(
   request: RangeRequest,
   open: (handle: SourceHandle) => ByteSource | undefined,
   post: (message: RangeMessage, transfer?: Transferable[]) => void,
+  core?: Core,
 ): Promise<void> {
   const source = open(request.handle);
   if (!source?.streamFrom) throw new Error(`csv: a worker cannot open a "${request.handle.kind}" source`);
   const newParser = (start: number) =>
-    CsvParser.forRange(request.name, request.encoding, request.strict, request.header, start, request.stopAt);
+    CsvParser.forRange(request.name, request.encoding, request.strict, request.header, start, request.stopAt, core);
   // Except for the first range, start one byte early: a line start is a byte after an LF.
   let position = request.first ? request.from : request.from - 1;
   const reader = source.streamFrom(position).getReader();
@@ -310,7 +327,9 @@ export async function readRangeInWorker(
   } finally {
     await reader.cancel().catch(() => {});
   }
-  const rows = (parser ?? newParser(position)).finishRows();
+  parser ??= newParser(position);
+  const rows = parser.finishRows();
+  parser.dispose();
   const transfer: Transferable[] = [];
   for (const block of rows.blocks) {
     for (const column of block.columns) transfer.push(column.buffer);

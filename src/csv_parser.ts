@@ -6,6 +6,8 @@
  * on a worker, the rows of one byte range of a file whose header it is given.
  */
 import { planHeader, type ColumnRole, type HeaderPlan } from "./columns.ts";
+import { CsvKernel } from "./csv_kernel.ts";
+import type { Core } from "./wasm.ts";
 import { CANONICAL_NAN_BITS, columnMultipliers, finalizeHash, NEGATIVE_ZERO_BITS, rememberRowHashes } from "./row_hash.ts";
 import { markFiniteColumn, type FlowTable, type LoadWarning, type SkippedRows } from "./table.ts";
 
@@ -112,6 +114,9 @@ export class CsvParser {
   private headerNames: string[] = [];
 
   private rows = new RowBlocks(0);
+  /** The core given to the constructor, and the fast path made in it once the header is known. */
+  private readonly core: Core | undefined;
+  private kernel: CsvKernel | undefined;
 
   private readonly labelNames: string[] = [];
   private readonly labelCodes = new Map<string, number>();
@@ -138,8 +143,10 @@ export class CsvParser {
   private headerOnly = false;
   header: CsvHeader | undefined;
 
-  constructor(file: string, encoding: "utf-8" | "windows-1252", strict: boolean) {
+  /** With a `core`, plain rows are parsed in WebAssembly (csv_kernel.ts); the table is the same. */
+  constructor(file: string, encoding: "utf-8" | "windows-1252", strict: boolean, core?: Core) {
     this.file = file;
+    this.core = core;
     this.encoding = encoding;
     this.strict = strict;
     if (encoding === "utf-8") {
@@ -162,8 +169,9 @@ export class CsvParser {
     header: Pick<CsvHeader, "names" | "bytes">,
     start: number,
     stopAt: number,
+    core?: Core,
   ): CsvParser {
-    const parser = new CsvParser(file, encoding, strict);
+    const parser = new CsvParser(file, encoding, strict, core);
     parser.usePlan(planHeader(header.names, file, "csv"));
     parser.headerBytes = header.bytes;
     parser.start = start;
@@ -219,7 +227,20 @@ export class CsvParser {
   private usePlan(plan: HeaderPlan): void {
     this.plan = plan;
     this.kinds = new Int32Array(plan.roles.map(columnKind));
-    this.rows = new RowBlocks(plan.featureNames.length);
+    const featureCount = plan.featureNames.length;
+    // Without features every field is an identifier, and the kernel could not tell an empty row.
+    if (this.core && featureCount > 0 && !this.headerOnly) {
+      this.kernel = new CsvKernel(this.core, this.kinds, featureCount, STAGE_ROWS);
+      this.rows = new RowBlocks(featureCount, this.kernel.stage());
+    } else {
+      this.rows = new RowBlocks(featureCount);
+    }
+  }
+
+  /** Frees the kernel's memory in the core; call it once the rows are taken or the read failed. */
+  dispose(): void {
+    this.kernel?.dispose();
+    this.kernel = undefined;
   }
 
   /** Appends `chunk` after the unparsed bytes, keeping one spare byte for the end sentinel. */
@@ -307,10 +328,36 @@ export class CsvParser {
     const headerFirst = headerBytes.length > 0 ? headerBytes[0] : -1;
 
     const stopAt = this.stopAt - this.bufferOffset;
+    const kernel = this.kernel;
+    if (kernel) {
+      // The byte at `end` goes too: at the end of input it is the LF sentinel.
+      kernel.load(buf.subarray(0, end + 1));
+      this.rows.useStage(kernel.stage());
+    }
     while (pos < end) {
       if (pos >= stopAt) {
         this.stopped = true;
         return pos;
+      }
+      if (kernel) {
+        const rows = this.rows;
+        const stageRow = rows.row - rows.stageStart;
+        const count = kernel.parse(pos, end, stopAt, STAGE_ROWS - stageRow, stageRow, headerFirst);
+        if (count > 0) {
+          // Numbers beyond the fast form, converted as the parser's own loop converts them.
+          const fixups = kernel.fixups();
+          const stage = rows.stage;
+          for (let f = 0; f < fixups.length; f += 3) stage[fixups[f]] = Number(asciiText(buf, fixups[f + 1], fixups[f + 2]));
+          const labels = kernel.labels(count);
+          for (let i = 0; i < count; i++) {
+            const row = rows.row;
+            rows.block.labels[row] = this.labelCode(buf, labels[2 * i], labels[2 * i + 1], this.bufferOffset);
+            rows.block.lineNumbers[row] = this.line++;
+            rows.commitRow();
+          }
+          pos = kernel.position();
+          continue;
+        }
       }
       const rowStart = pos;
       const first = buf[pos];
@@ -674,27 +721,34 @@ export interface Block {
  */
 class RowBlocks {
   /** Row-major values of the rows since the last transpose: `stage[(row - stageStart) * featureCount + feature]`. */
-  readonly stage: Float32Array;
+  stage: Float32Array;
   /** Next free row in the block being filled. */
   row = 0;
   /** Block row of the stage's first row. */
   stageStart = 0;
   /** The block being filled; the parser writes `labels` and `lineNumbers` directly. */
   block: Block;
-  private readonly stageBits: Int32Array;
+  private stageBits: Int32Array;
   private readonly featureCount: number;
   /** Per feature, 1 once a NaN or ±Infinity went through the stage. */
   private readonly nonFinite: Uint8Array;
   private readonly multipliers: Int32Array;
   private readonly full: Block[] = [];
 
-  constructor(featureCount: number) {
+  /** `stage`, when given, is the memory of the staging rows (STAGE_ROWS × featureCount values), as in a CsvKernel. */
+  constructor(featureCount: number, stage: Float32Array = new Float32Array(STAGE_ROWS * featureCount)) {
     this.featureCount = featureCount;
-    this.stage = new Float32Array(STAGE_ROWS * featureCount);
-    this.stageBits = new Int32Array(this.stage.buffer);
+    this.stage = stage;
+    this.stageBits = new Int32Array(stage.buffer, stage.byteOffset, stage.length);
     this.nonFinite = new Uint8Array(featureCount);
     this.multipliers = columnMultipliers(featureCount);
     this.block = newBlock(featureCount);
+  }
+
+  /** Points at the staging rows through a new view of the same memory, after linear memory grew. */
+  useStage(stage: Float32Array): void {
+    this.stage = stage;
+    this.stageBits = new Int32Array(stage.buffer, stage.byteOffset, stage.length);
   }
 
   /** Keeps the row just written to the stage at `row`. */

@@ -80,6 +80,7 @@ async function loadSide(files: string[], options: ExperimentOptions, side: strin
     const table = file.toLowerCase().endsWith(".parquet")
       ? await readParquet(source)
       : await readCsv(source, {
+          core: options.core,
           ...options.csv,
           onProgress: (bytes) => {
             const fraction = source.size ? Math.min(1, bytes / source.size) : undefined;

@@ -95,7 +95,8 @@ type PoolMessage =
 export class ForestPool implements ReadPool {
   readonly size: number;
   private readonly factory: WorkerFactory;
-  private readonly module: WebAssembly.Module | Uint8Array;
+  /** The core's module, sent with every request; range reads use it for the CSV fast path. */
+  readonly module: WebAssembly.Module | Uint8Array;
 
   /**
    * Creates a pool of `size` workers (started per fit, stopped after it).
@@ -181,6 +182,11 @@ export class ForestPool implements ReadPool {
   }
 }
 
+/** Returns the module as sent: compiled already (Node), or as bytes to compile (Web Workers). */
+function compiled(module: WebAssembly.Module | Uint8Array): Promise<WebAssembly.Module> {
+  return module instanceof WebAssembly.Module ? Promise.resolve(module) : WebAssembly.compile(module as Uint8Array<ArrayBuffer>);
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -226,7 +232,8 @@ export function serveForestWorker(
   port.onMessage(async (raw) => {
     if (isRangeRequest(raw)) {
       try {
-        await readRangeInWorker(raw, openSource, (message, transfer) => port.postMessage(message, transfer));
+        const core = raw.module ? await createCore(await compiled(raw.module)) : undefined;
+        await readRangeInWorker(raw, openSource, (message, transfer) => port.postMessage(message, transfer), core);
         port.postMessage({ type: "done" });
       } catch (error) {
         port.postMessage({ type: "error", message: messageOf(error) });
@@ -236,8 +243,7 @@ export function serveForestWorker(
     const message = raw as WorkerRequest;
     if (message.type !== "fit" && message.type !== "predict") return;
     try {
-      const module = message.module instanceof WebAssembly.Module ? message.module : await WebAssembly.compile(message.module as Uint8Array<ArrayBuffer>);
-      const core = await createCore(module);
+      const core = await createCore(await compiled(message.module));
       if (message.type === "fit") fitInWorker(core, message, port);
       else predictInWorker(core, message, port);
       port.postMessage({ type: "done" });
