@@ -113,7 +113,7 @@ const readStep: FlowguardStep = async (context) => {
   const { pool, variant } = readPool(context);
   let rows = 0;
   const seconds = await timeRuns(context.runs, async () => {
-    rows = (await readCsv(context.runtime.csvSource(), { pool, minParallelBytes: 0, onSequential: sequentialRead })).rowCount;
+    rows = (await readCsv(context.runtime.csvSource(), { pool, core: context.core, minParallelBytes: 0, onSequential: sequentialRead })).rowCount;
   });
   return [entry(context, { step: "read", api: "readCsv", variant, seconds, details: { rows } })];
 };
@@ -122,7 +122,7 @@ const cleanStep: FlowguardStep = async (context) => {
   const { pool, variant } = readPool(context);
   let rows = 0;
   const seconds = await timeRuns(context.runs, async () => {
-    const cleaned = cleanTable(await readCsv(context.runtime.csvSource(), { pool, minParallelBytes: 0, onSequential: sequentialRead }));
+    const cleaned = cleanTable(await readCsv(context.runtime.csvSource(), { pool, core: context.core, minParallelBytes: 0, onSequential: sequentialRead }));
     rows = cleaned.duplicates.rows.length;
   });
   return [entry(context, { step: "clean", api: "readCsv + labels + non-finite + dropDuplicates", variant, seconds, details: { "rows kept": rows } })];
