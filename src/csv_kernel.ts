@@ -7,6 +7,9 @@
  */
 import type { Core } from "./wasm.ts";
 
+/** Bytes allocated after the input, which the core's 8-byte word test may read. */
+const INPUT_SLACK = 16;
+
 /** Largest stop position passed to the core; a range without an end stops there. */
 const NO_STOP = 0x7fff_ffff;
 
@@ -44,7 +47,8 @@ export class CsvKernel {
     if (bytes.length > this.inputCapacity) {
       this.core.free(this.input);
       this.inputCapacity = Math.max(bytes.length, this.inputCapacity * 2, 1 << 16);
-      this.input = this.core.alloc(this.inputCapacity);
+      // The core compares up to 8 bytes at once ("Infinity"), so it may read a few bytes past the end.
+      this.input = this.core.alloc(this.inputCapacity + INPUT_SLACK);
     }
     new Uint8Array(this.core.exports.memory.buffer, this.input, bytes.length).set(bytes);
   }
