@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { connect } from "node:net";
 import { join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
@@ -48,6 +49,8 @@ if (!hasChromium) {
 
 let server: ChildProcess;
 let baseUrl: string;
+/** Everything the server printed, stdout and stderr. */
+let serverOutput = "";
 let temporary: string;
 
 /** Starts the built demo server on a free port and returns the address it prints. */
@@ -56,6 +59,7 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
     if (!existsSync(file)) throw new Error(`${file} is missing; build it with: node build.mjs`);
   }
   const child = spawn(process.execPath, [SERVER, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  for (const stream of [child.stdout!, child.stderr!]) stream.on("data", (chunk: Buffer) => (serverOutput += chunk.toString()));
   return new Promise((resolveStart, rejectStart) => {
     let output = "";
     const onData = (chunk: Buffer) => {
@@ -125,6 +129,21 @@ describe("demo server", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(await response.text()).toContain("flowguard in the browser");
+  });
+
+  it("logs a client that hangs up, not a failure", async () => {
+    const path = "/data/sample/01-12/DrDOS_NTP.csv.gz";
+    const url = new URL(path, baseUrl);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise<void>((resolveConnect) => socket.once("connect", resolveConnect));
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+    // The first bytes of the 912 kB body, then the client goes.
+    await new Promise<void>((resolveData) => socket.once("data", () => resolveData()));
+    socket.destroy();
+    const line = `GET ${path} 200 closed by the client before the end`;
+    for (let waited = 0; waited < 5000 && !serverOutput.includes(line); waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(serverOutput).toContain(line);
+    expect(serverOutput).not.toContain("failed to serve");
   });
 
   it("serves wasm as application/wasm", async () => {

@@ -66,6 +66,8 @@ export interface DemoServerOptions {
   onError?: (error: Error, request: IncomingMessage) => void;
   /** Called when a response has been sent; `bodyBytes` counts the body only. Default: none. */
   onResponse?: (entry: { method: string; path: string; status: number; bodyBytes: number }) => void;
+  /** Called when the client closed the connection before the response was sent. Default: none. */
+  onClientClose?: (entry: { method: string; path: string; status: number }) => void;
 }
 
 /** Starts the demo server on 127.0.0.1 and returns it with its base URL, e.g. "http://127.0.0.1:8080/". */
@@ -82,6 +84,11 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       options.onResponse?.({ method: request.method ?? "", path: request.url ?? "", status: response.statusCode, bodyBytes });
     });
     handleRequest(mounts, request, response).catch((error: Error) => {
+      // A client that hangs up (a cancelled run, a closed tab) is no failure of the server.
+      if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") {
+        options.onClientClose?.({ method: request.method ?? "", path: request.url ?? "", status: response.statusCode });
+        return;
+      }
       options.onError?.(error, request);
       if (!response.headersSent) sendText(response, 500, "Internal server error");
       else response.destroy(error);
@@ -245,6 +252,7 @@ async function main(argv: string[]): Promise<number | undefined> {
       onError: (error, request) =>
         process.stderr.write(`flowguard demo: failed to serve ${request.method} ${request.url}: ${error.message}\n`),
       onResponse: ({ method, path, status, bodyBytes }) => process.stdout.write(`${method} ${path} ${status} ${bodyBytes} bytes\n`),
+      onClientClose: ({ method, path, status }) => process.stdout.write(`${method} ${path} ${status} closed by the client before the end\n`),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
