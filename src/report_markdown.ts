@@ -59,7 +59,7 @@ export function reportMarkdown(report: ExperimentReport): string {
       push("No steps recorded.");
       continue;
     }
-    push(table(rowStepsTable(steps)));
+    push(table(rowStepsTable(steps, report.recipe.classes)));
     const removals = removalLines(steps);
     if (removals.length > 0) push(bullets(removals));
   }

@@ -82,7 +82,7 @@ export function reportTerminal(report: ExperimentReport, options: TerminalOption
     const steps = report.rows[side];
     if (steps.length === 0) continue;
     const removals = removalLines(steps).map((line) => `  ${line}`);
-    push([subheading(side === "train" ? "Training rows" : "Test rows"), renderTextTable(rowStepsTable(steps)), ...removals].join("\n"));
+    push([subheading(side === "train" ? "Training rows" : "Test rows"), renderTextTable(rowStepsTable(steps, report.recipe.classes)), ...removals].join("\n"));
   }
 
   push(heading("Cleaning"), cleaningLines(report).join("\n"));

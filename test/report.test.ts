@@ -639,3 +639,15 @@ describe("feature summary", () => {
     expect(markdown).toMatch(/\| Flow Duration +\| +-13 \| +119999998 \|/);
   });
 });
+
+describe("rows per class", () => {
+  it("lists the recipe's classes first", () => {
+    // Training steps start with raw labels in file order (BENIGN, LDAP, Portmap), then class names.
+    const training = markdownTableAfter(markdown, "### Training rows").slice(2).map((cells) => cells[0]);
+    expect(training).toEqual(["Benign", "LDAP", "BENIGN", "Portmap", "total"]);
+    const test = markdownTableAfter(markdown, "### Test rows").slice(2).map((cells) => cells[0]);
+    expect(test).toEqual(["Benign", "LDAP", "total"]);
+    const terminalTraining = textTableAfter(terminal, "Training rows").slice(1, 1 + training.length).map((cells) => cells[0]);
+    expect(terminalTraining).toEqual(training);
+  });
+});
