@@ -170,7 +170,7 @@ export function csvParseRows(
           exponent += exponentNegative ? -written : written;
         }
         if (!valid) {
-          // An empty field is NaN, and so is the word NaN; Infinity may have a sign.
+          // An empty field is NaN, and so is the word NaN. Infinity may have a sign.
           // Other spellings ("inf", "nan", spaces) are left to the parser.
           let bits: u32 = 0;
           if (p == fieldStart && isEnd(input, p, end)) {

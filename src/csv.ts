@@ -22,7 +22,7 @@ export { findInvalidUtf8 } from "./csv_parser.ts";
 /** Workers that read parts of a file; a ForestPool (forest_pool.ts) is one. */
 export interface ReadPool {
   readonly size: number;
-  /** The WebAssembly core's module; when given, workers parse plain rows in a core of their own (see CsvOptions.core). */
+  /** The WebAssembly core's module. When given, workers parse plain rows in a core of their own (see CsvOptions.core). */
   readonly module?: WebAssembly.Module | Uint8Array;
   /** Starts a worker, sends it `request`, passes its messages to `onMessage` until it is done, and stops it. */
   run(request: unknown, transfer: Transferable[], onMessage: (message: unknown) => void): Promise<void>;
@@ -58,7 +58,7 @@ export interface CsvOptions {
   onSequential?: (reason: string) => void;
   /**
    * A WebAssembly core in which plain rows (unquoted, numbers in the usual
-   * decimal forms) are parsed; the parser reads other rows itself. The
+   * decimal forms) are parsed. The parser reads other rows itself, and the
    * table is the same as without it. The parser's buffers in the core are
    * freed when the read ends.
    */

@@ -53,7 +53,7 @@ export class CsvKernel {
     new Uint8Array(this.core.exports.memory.buffer, this.input, bytes.length).set(bytes);
   }
 
-  /** Returns the staging rows. Views die when linear memory grows, so take this again after `load`. */
+  /** Returns the staging rows. A view is detached when linear memory grows, so take it again after `load`. */
   stage(): Float32Array {
     return this.core.f32(this.stagePtr, this.stageLength);
   }

@@ -95,7 +95,7 @@ type PoolMessage =
 export class ForestPool implements ReadPool {
   readonly size: number;
   private readonly factory: WorkerFactory;
-  /** The core's module, sent with every request; range reads use it for the CSV fast path. */
+  /** The core's module, sent with every request. Range reads use it for the CSV fast path. */
   readonly module: WebAssembly.Module | Uint8Array;
 
   /**

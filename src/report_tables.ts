@@ -212,7 +212,7 @@ export function inputsTable(report: ExperimentReport): Table {
 
 /** Builds the rows-per-class table of one side: one column per pipeline step, a total row last; `classes` (the recipe's) come first. */
 export function rowStepsTable(steps: RowStep[], classes: readonly string[] = []): Table {
-  // The recipe's classes first, in its order, so that both sides list them alike; then raw labels as first seen.
+  // The recipe's classes come first, in its order, so that both sides list them alike. Raw labels follow as first seen.
   const seen = new Set(steps.flatMap((step) => Object.keys(step.counts)));
   const names = classes.filter((name) => seen.has(name));
   for (const step of steps) {

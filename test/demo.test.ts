@@ -131,7 +131,7 @@ describe("demo server", () => {
     expect(await response.text()).toContain("flowguard in the browser");
   });
 
-  it("logs a client that hangs up, not a failure", async () => {
+  it("logs a client hang-up as closed", async () => {
     const path = "/data/sample/01-12/DrDOS_NTP.csv.gz";
     const url = new URL(path, baseUrl);
     const socket = connect(Number(url.port), url.hostname);

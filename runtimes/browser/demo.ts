@@ -101,7 +101,7 @@ function listTestFiles(): void {
   page.testFilesHint.hidden = files.length > 0;
 }
 
-/** Names of the chosen files ticked for testing. */
+/** Returns the names of the chosen files ticked for testing. */
 function checkedTestFiles(): string[] {
   return Array.from(page.testFiles.querySelectorAll<HTMLInputElement>("input:checked"), (box) => box.value);
 }

@@ -147,7 +147,7 @@ function recipeSettings(request: RunRequest): Recipe {
     if (request.data.kind !== "files") throw new RangeError("demo: separate test files need chosen files; choose flow files and tick the ones to test on.");
     const names = request.data.files.map((file) => file.name);
     const missing = choice.testFiles.filter((name) => !names.includes(name));
-    if (missing.length > 0) throw new RangeError(`demo: the test files ${missing.join(", ")} are not among the chosen files; choose them again.`);
+    if (missing.length > 0) throw new RangeError(`demo: the test files ${missing.join(", ")} are missing from the chosen files; choose them again.`);
     const train = names.filter((name) => !choice.testFiles.includes(name));
     const { split: _split, ...withoutSplit } = sample;
     const recipe = {

@@ -84,7 +84,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       options.onResponse?.({ method: request.method ?? "", path: request.url ?? "", status: response.statusCode, bodyBytes });
     });
     handleRequest(mounts, request, response).catch((error: Error) => {
-      // A client that hangs up (a cancelled run, a closed tab) is no failure of the server.
+      // A client that hangs up (a cancelled run, a closed tab) is not a server failure.
       if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") {
         options.onClientClose?.({ method: request.method ?? "", path: request.url ?? "", status: response.statusCode });
         return;

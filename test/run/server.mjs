@@ -100,7 +100,7 @@ export async function startServer({ root, bundle, pageEntry }) {
       ...(range ? { "content-range": `bytes ${start}-${end}/${stat.size}` } : {}),
     });
     if (request.method === "HEAD" || stat.size === 0) return response.end();
-    // Reads of 1 MiB (the default is 64 KiB), so that large files reach the page at disk-cache speed.
+    // Reads of 1 MiB instead of the default 64 KiB, so that large files go out in fewer, larger writes.
     createReadStream(path, { start, end, highWaterMark: 1 << 20 })
       .on("error", () => response.destroy())
       .pipe(response);
