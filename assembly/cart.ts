@@ -44,15 +44,17 @@ export class Tree {
   depth: i32 = 0;
   /**
    * The prediction form, made at the first prediction and kept until
-   * `treeFree`. `packed` has 16 bytes per split node: feature, float32
-   * threshold, left and right, where a leaf child is stored as ~reference
-   * (see prepare). `leafFractions` has the class fractions of the leaves
+   * `treeFree`. `packed` has 16 bytes per split node: the feature's byte
+   * offset in a float32 row (feature × 4), the float32 threshold, and the
+   * left and right children. A split child is stored as its byte offset in
+   * `packed` (index × 16) and a leaf child as ~reference (see prepare), so
+   * that a step of the walk needs no shifts. `leafFractions` has the class fractions of the leaves
    * with more than one class (leafCount × classCount float64). Both are 0
    * until made.
    */
   packed: usize = 0;
   leafFractions: usize = 0;
-  /** Reference of the root in `packed`: 0, or ~0 when the root is a leaf. */
+  /** The root as a child is stored in `packed`: offset 0, or ~reference when the root is a leaf. */
   root: i32 = 0;
   splitCount: i32 = 0;
   leafCount: i32 = 0;
@@ -98,12 +100,12 @@ export class Tree {
         continue;
       }
       const at = this.packed + (<usize>ref << 4);
-      store<i32>(at, unchecked(this.feature[node]));
+      store<i32>(at, unchecked(this.feature[node]) << 2);
       store<f32>(at, floorF32(unchecked(this.threshold[node])), 4);
-      store<i32>(at, load<i32>(index + (<usize>unchecked(this.left[node]) << 2)), 8);
-      store<i32>(at, load<i32>(index + (<usize>unchecked(this.right[node]) << 2)), 12);
+      store<i32>(at, childOffset(load<i32>(index + (<usize>unchecked(this.left[node]) << 2))), 8);
+      store<i32>(at, childOffset(load<i32>(index + (<usize>unchecked(this.right[node]) << 2))), 12);
     }
-    this.root = load<i32>(index);
+    this.root = childOffset(load<i32>(index));
     this.splitCount = splits;
     this.leafCount = leaves;
     heap.free(index);
@@ -607,10 +609,15 @@ export function treeDepth(handle: i32): i32 {
   return reinterpret<f32>(r > 0 ? bits - 1 : bits + 1);
 }
 
+/** A split node's number as its byte offset in the packed nodes; a leaf reference (negative) stays as it is. */
+@inline function childOffset(ref: i32): i32 {
+  return ref < 0 ? ref : ref << 4;
+}
+
 /** One level of the walk: the child of split node `node` (not a leaf) that `row` (row-major float32) goes to. */
 @inline function stepNode(packed: usize, node: i32, row: usize): i32 {
-  const at = packed + (<usize>node << 4);
-  const value = load<f32>(row + (<usize>load<i32>(at) << 2));
+  const at = packed + <usize>node;
+  const value = load<f32>(row + <usize>load<i32>(at));
   return select<i32>(load<i32>(at, 8), load<i32>(at, 12), value <= load<f32>(at, 4));
 }
 

@@ -68,7 +68,7 @@ export interface TreeMessage {
 
 /** A tree's prediction form: packed split nodes, leaf class fractions and the root's reference. */
 export interface PackedTree {
-  /** 16 bytes per split node: feature (int32), threshold (float32), left, right (int32; ~leaf for a leaf). */
+  /** 16 bytes per split node (see Tree.packed in assembly/cart.ts): feature × 4, threshold (float32), left, right (int32 byte offsets of split nodes; ~leaf for a leaf). */
   nodes: Uint8Array;
   /** Class fractions of each leaf, leaves × classCount. */
   leafFractions: Float64Array;
