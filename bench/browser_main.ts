@@ -7,12 +7,18 @@
  * `globalThis.flowguardBench`, where the driver collects it.
  *
  * Query parameters, every one required: step (a FLOWGUARD_STEPS name), csv
- * (URL of the grown CSV), split (URL of the split folder), wasm (URL of
- * flowguard.wasm), worker (URL of the bundled forest worker), runs, trees,
- * seed, workers and lr-max-iter.
+ * (URL of the grown CSV), csv-from ("file" or "http"), split (URL of the
+ * split folder), wasm (URL of flowguard.wasm), worker (URL of the bundled
+ * forest worker), runs, trees, seed, workers and lr-max-iter.
+ *
+ * With csv-from=file the page reads the CSV as the demo page does: from a
+ * file picked in an `<input type="file">`, whose id is CSV_INPUT_ID. The
+ * driver picks the grown CSV there with playwright's setInputFiles, and the
+ * readers get the File as a Blob. With csv-from=http they fetch it in parts
+ * with Range requests.
  */
 import { webForestPool } from "../src/forest_pool.ts";
-import { urlSource } from "../src/source.ts";
+import { blobSource, type ByteSource, urlSource } from "../src/source.ts";
 import { Core, Matrix } from "../src/wasm.ts";
 import { FLOWGUARD_STEPS, type FlowguardStepContext } from "./flowguard_steps.ts";
 import type { PreparedMeta } from "./prepare.ts";
@@ -79,6 +85,32 @@ async function fetchClasses(url: URL): Promise<Int32Array> {
   return new Int32Array(buffer);
 }
 
+/** Id of the file input that the driver picks the CSV in (csv-from=file). */
+const CSV_INPUT_ID = "csv-file";
+
+/** Adds the CSV file input to the page and resolves with the file once the driver has picked it. */
+function pickedCsv(): Promise<File> {
+  const input = document.createElement("input");
+  input.type = "file";
+  input.id = CSV_INPUT_ID;
+  document.documentElement.append(input);
+  return new Promise((resolve) => {
+    input.addEventListener("change", () => resolve(input.files![0]), { once: true });
+  });
+}
+
+/** Returns the CSV source that csv-from names: the picked file, or `csvUrl` on the server. */
+async function csvSourceFor(csvUrl: URL): Promise<() => ByteSource> {
+  const from = param("csv-from");
+  if (from === "file") {
+    const file = await pickedCsv();
+    return () => blobSource(file, file.name);
+  }
+  if (from !== "http") throw new RangeError(`bench page: invalid query parameter csv-from=${from}; expected "file" or "http"`);
+  const csvSize = Number((await fetch(csvUrl, { method: "HEAD" })).headers.get("content-length"));
+  return () => urlSource(csvUrl.href, csvUrl.pathname, csvSize);
+}
+
 async function runStep(): Promise<BrowserStepOutcome> {
   const stepName = param("step");
   const step = FLOWGUARD_STEPS[stepName];
@@ -88,8 +120,8 @@ async function runStep(): Promise<BrowserStepOutcome> {
   const workerScript = new URL(param("worker"), location.href);
 
   const meta = (await (await fetchOk(new URL("meta.json", splitUrl))).json()) as PreparedMeta;
-  // Each stream of the CSV source downloads the file anew (Range requests for the reading workers' parts).
-  const csvSize = Number((await fetch(csvUrl, { method: "HEAD" })).headers.get("content-length"));
+  // Each stream of the CSV source reads the file anew: a slice of the picked file, or a Range request, for each reading worker's part.
+  const csvSource = await csvSourceFor(csvUrl);
   const module = await WebAssembly.compileStreaming(fetchOk(new URL(param("wasm"), location.href)));
   const core = await Core.create(module);
   const context: FlowguardStepContext = {
@@ -102,7 +134,8 @@ async function runStep(): Promise<BrowserStepOutcome> {
     lrMaxIter: integerParam("lr-max-iter"),
     runtime: {
       name: "Chromium",
-      csvSource: () => urlSource(csvUrl.href, csvUrl.pathname, csvSize),
+      csvSource,
+      csvFrom: param("csv-from") === "file" ? "picked file" : "HTTP",
       readMatrix: (file, rows, cols) => fetchMatrix(core, new URL(file, splitUrl), rows, cols),
       readClasses: (file) => fetchClasses(new URL(file, splitUrl)),
       forestPool: (size) => webForestPool(module, workerScript, size),

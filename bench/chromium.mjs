@@ -22,6 +22,16 @@ const WORKER_ENTRY = "browser_forest_worker";
  */
 const LAUNCH_ARGS = [...CHROMIUM_ARGS, "--js-flags=--expose-gc"];
 
+/**
+ * Steps that read the grown CSV, and where their pages read it from. Each
+ * reads a file picked in the page, as users of the demo page do. Reading
+ * also runs over HTTP, from the server's Range responses, for comparison.
+ */
+const CSV_FROM = { read: ["file", "http"], clean: ["file"] };
+
+/** CSS selector of the page's CSV file input (CSV_INPUT_ID in browser_main.ts). */
+const CSV_INPUT = "#csv-file";
+
 /** Maximum time in milliseconds from opening a page until its script starts. A page that takes longer failed to load its script. */
 const START_TIMEOUT_MS = 60_000;
 
@@ -69,11 +79,12 @@ function describeError(error) {
 }
 
 /**
- * Opens one page for one step and waits for its outcome. A page whose
+ * Opens one page for one step, picks the file `pickFile` in its CSV input
+ * when given, and waits for its outcome. A page whose
  * script does not start, that crashes, or that runs past `timeoutMs` gives
  * `{ error }`. Console messages and uncaught errors go to `output`.
  */
-async function runPage(browserContext, url, timeoutMs, output) {
+async function runPage(browserContext, url, pickFile, timeoutMs, output) {
   const page = await browserContext.newPage();
   page.on("console", (message) => output.push(`console.${message.type()}: ${message.text()}`));
   page.on("pageerror", (error) => output.push(`page error: ${error.message}`));
@@ -95,6 +106,8 @@ async function runPage(browserContext, url, timeoutMs, output) {
   try {
     await page.goto(url, { waitUntil: "commit" });
     await waitFor(() => globalThis.flowguardBenchStarted === true, START_TIMEOUT_MS, "the page script to start");
+    // A local browser gets the path only and reads the file from disk itself.
+    if (pickFile) await page.setInputFiles(CSV_INPUT, pickFile, { timeout: START_TIMEOUT_MS });
     await waitFor(() => globalThis.flowguardBench !== undefined, timeoutMs, "the step to finish (raise --browser-timeout for large runs)");
     return await page.evaluate(() => globalThis.flowguardBench);
   } catch (error) {
@@ -150,15 +163,16 @@ export async function runChromiumSteps({ leg, names, work, csvPath, splitDir, op
       onRecord(record);
       return [record];
     }
-    for (const name of names) {
+    const pages = names.flatMap((name) => (CSV_FROM[name] ?? ["http"]).map((from) => ({ name, from })));
+    for (const { name, from } of pages) {
       const output = [];
-      const url = `${server.origin}${PAGE_PATH}?${new URLSearchParams({ step: name, ...common })}`;
-      const outcome = await runPage(browserContext, url, options.browserTimeoutSeconds * 1000, output);
+      const url = `${server.origin}${PAGE_PATH}?${new URLSearchParams({ step: name, "csv-from": from, ...common })}`;
+      const outcome = await runPage(browserContext, url, from === "file" ? csvPath : undefined, options.browserTimeoutSeconds * 1000, output);
       if (outcome.stack) output.push(outcome.stack);
       for (const line of output.join("\n").split("\n")) {
         if (line.trim() !== "") process.stderr.write(`${label()}   ${line}\n`);
       }
-      const record = processRecord(name, outcome);
+      const record = processRecord(CSV_FROM[name] ? `${name} (CSV ${from === "file" ? "from a picked file" : "over HTTP"})` : name, outcome);
       onRecord(record);
       records.push(record);
     }

@@ -32,6 +32,8 @@ export interface StepRuntime {
   name: RuntimeName;
   /** Returns a source over the grown CSV. */
   csvSource(): ByteSource;
+  /** Where csvSource reads from, named in the read steps' results when not the local file system: "picked file" or "HTTP" in Chromium. */
+  csvFrom?: string;
   /** Reads the column-major float32 file `file` of the split straight into a new matrix. */
   readMatrix(file: string, rows: number, cols: number): Promise<Matrix>;
   /** Reads the int32 class-index file `file` of the split. */
@@ -105,8 +107,10 @@ async function readSplit(context: FlowguardStepContext): Promise<LoadedSplit> {
 
 /** Returns the workers that read the CSV in byte ranges (none with 0 or 1 worker) and how the results name them. */
 function readPool(context: FlowguardStepContext): { pool?: ForestPool; variant: (runtime: RuntimeName) => string } {
-  if (context.workers < 2) return { variant: () => "1 thread" };
-  return { pool: context.runtime.forestPool(context.workers), variant: (runtime) => workersText(runtime, context.workers) };
+  const from = context.runtime.csvFrom;
+  const withFrom = (runtime: RuntimeName, text: string) => (runtime === context.runtime.name && from ? `${text}, ${from}` : text);
+  if (context.workers < 2) return { variant: (runtime) => withFrom(runtime, "1 thread") };
+  return { pool: context.runtime.forestPool(context.workers), variant: (runtime) => withFrom(runtime, workersText(runtime, context.workers)) };
 }
 
 const readStep: FlowguardStep = async (context) => {

@@ -261,7 +261,7 @@ function chromiumParagraph(results) {
   const processes = results.flatMap((r) => r.processes);
   if (!processes.some((p) => p.group === "browser")) return undefined;
   return [
-    'Rows named "flowguard in Chromium (…)" ran the same flowguard code in headless Chromium, each step in a fresh page that read the CSV and the split over HTTP from a server on 127.0.0.1.',
+    'Rows named "flowguard in Chromium (…)" ran the same flowguard code in headless Chromium, each step in a fresh page that fetched the split over HTTP from a server on 127.0.0.1. Pages that read the CSV name where it came from: a file picked in the page, as in the demo, or the same server over HTTP.',
     'Their ratio column shows "Chromium / Node": the Chromium median divided by the median of the same flowguard step in Node. Above 1 means Chromium took longer.',
     "Chromium's process memory is not measured, so those rows show only the page's WebAssembly memory.",
   ].join(" ");

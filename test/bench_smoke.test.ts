@@ -79,8 +79,9 @@ describe("benchmark smoke run", () => {
   });
 
   it.runIf(hasChromium).each([
-    ["read the CSV", "flowguard in Chromium (readCsv, 2 Web Workers)"],
-    ["load + clean + dedupe", "flowguard in Chromium (readCsv + labels + non-finite + dropDuplicates, 2 Web Workers)"],
+    ["read the CSV", "flowguard in Chromium (readCsv, 2 Web Workers, picked file)"],
+    ["read the CSV", "flowguard in Chromium (readCsv, 2 Web Workers, HTTP)"],
+    ["load + clean + dedupe", "flowguard in Chromium (readCsv + labels + non-finite + dropDuplicates, 2 Web Workers, picked file)"],
     ["correlation matrix", "flowguard in Chromium (correlationMatrix)"],
     ["Gaussian NB fit", "flowguard in Chromium (GaussianNB)"],
     ["decision tree fit", "flowguard in Chromium (DecisionTreeClassifier, histogram)"],
