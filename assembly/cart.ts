@@ -1087,27 +1087,17 @@ export function treePackedForm(handle: i32, out: usize): void {
 }
 
 /**
- * Registers a tree that has only a prediction form, copied from `packed`
- * (splits × 16 bytes) and `fractions` (leaves × classCount float64), as
- * `treePackedForm` describes it. Such a tree predicts; it has no node
- * arrays to export or to compute importances from. Returns its handle.
+ * Registers a tree that has only a prediction form, of `splits` packed
+ * split nodes and `leaves` rows of leaf fractions (see Tree.packed), and
+ * returns its handle. The memory is left for the caller to fill at the
+ * addresses that `treePackedForm` gives, so the form is copied in once.
+ * Such a tree predicts; it has no node arrays to export or to compute
+ * importances from.
  */
-export function treeImportPacked(
-  classCount: i32,
-  featureCount: i32,
-  splits: i32,
-  leaves: i32,
-  root: i32,
-  packed: usize,
-  fractions: usize,
-): i32 {
+export function treeAllocPacked(classCount: i32, featureCount: i32, splits: i32, leaves: i32, root: i32): i32 {
   const tree = new Tree(classCount, featureCount);
-  const packedBytes = <usize>max<i32>(splits, 1) << <usize>4;
-  const fractionBytes = <usize>(leaves * classCount) << 3;
-  tree.packed = heap.alloc(packedBytes);
-  tree.leafFractions = heap.alloc(fractionBytes);
-  memory.copy(tree.packed, packed, <usize>splits << 4);
-  memory.copy(tree.leafFractions, fractions, fractionBytes);
+  tree.packed = heap.alloc(<usize>max<i32>(splits, 1) << <usize>4);
+  tree.leafFractions = heap.alloc(<usize>(leaves * classCount) << 3);
   tree.root = root;
   tree.splitCount = splits;
   tree.leafCount = leaves;

@@ -17,7 +17,7 @@ export {
   treeImportances,
   treeExport,
   treeImport,
-  treeImportPacked,
+  treeAllocPacked,
   treePackedForm,
 } from "./cart";
 export * from "./forest";

@@ -306,27 +306,32 @@ export function sharePackedTree(tree: PackedTree): PackedTree {
   return { nodes: shareCopy(tree.nodes), leafFractions: shareCopy(tree.leafFractions), root: tree.root };
 }
 
-/** Returns the prediction form of tree `handle` in `core`, copied out of linear memory. */
-export function packedTree(core: Core, handle: number, classCount: number): PackedTree {
+/** Returns the sizes, root and addresses of tree `handle`'s prediction form in `core`, making the form first if needed. */
+function packedForm(core: Core, handle: number): { splits: number; leaves: number; root: number; nodesPtr: number; fractionsPtr: number } {
   const info = core.alloc(20);
   core.exports.treePackedForm(handle, info);
   const [splits, leaves, root, nodesPtr, fractionsPtr] = core.i32(info, 5);
   core.free(info);
+  return { splits, leaves, root, nodesPtr: nodesPtr >>> 0, fractionsPtr: fractionsPtr >>> 0 };
+}
+
+/** Returns the prediction form of tree `handle` in `core`, copied out of linear memory. */
+export function packedTree(core: Core, handle: number, classCount: number): PackedTree {
+  const { splits, leaves, root, nodesPtr, fractionsPtr } = packedForm(core, handle);
   return {
-    nodes: new Uint8Array(core.exports.memory.buffer, nodesPtr >>> 0, splits * 16).slice(),
-    leafFractions: core.f64(fractionsPtr >>> 0, leaves * classCount).slice(),
+    nodes: new Uint8Array(core.exports.memory.buffer, nodesPtr, splits * 16).slice(),
+    leafFractions: core.f64(fractionsPtr, leaves * classCount).slice(),
     root,
   };
 }
 
 /** Registers a tree's prediction form in `core` and returns its handle; such a tree predicts, and has no node arrays. */
 export function importPackedTree(core: Core, tree: PackedTree, classCount: number, featureCount: number): number {
-  const nodes = writeInto(core, tree.nodes);
-  const fractions = writeInto(core, tree.leafFractions);
   const leaves = tree.leafFractions.length / classCount;
-  const handle = core.exports.treeImportPacked(classCount, featureCount, tree.nodes.length / 16, leaves, tree.root, nodes, fractions);
-  core.free(nodes);
-  core.free(fractions);
+  const handle = core.exports.treeAllocPacked(classCount, featureCount, tree.nodes.length / 16, leaves, tree.root);
+  const { nodesPtr, fractionsPtr } = packedForm(core, handle);
+  new Uint8Array(core.exports.memory.buffer, nodesPtr, tree.nodes.length).set(tree.nodes);
+  core.f64(fractionsPtr, tree.leafFractions.length).set(tree.leafFractions);
   return handle;
 }
 
