@@ -124,7 +124,21 @@ export class Tree {
     return this.feature.length;
   }
 
-  /** Replaces every node array with a copy of its exact length; pushing during the build leaves up to half unused. */
+  /**
+   * Gives every node array room for `nodes` nodes, so that a build of up
+   * to that many nodes grows none of them.
+   */
+  reserve(nodes: i32): void {
+    reserveArray(this.feature, nodes);
+    reserveArray(this.threshold, nodes);
+    reserveArray(this.left, nodes);
+    reserveArray(this.right, nodes);
+    reserveArray(this.impurity, nodes);
+    reserveArray(this.nodeSamples, nodes);
+    reserveArray(this.weightedNodeSamples, nodes);
+    reserveArray(this.value, nodes * this.classCount);
+  }
+
   /**
    * Appends a node with the given statistics, links it to `parent` (a
    * negative parent for the root) and returns its index. Its feature and
@@ -158,6 +172,7 @@ export class Tree {
     this.threshold.push(threshold);
   }
 
+  /** Replaces every node array with a copy of its exact length; pushing during the build leaves up to half unused. */
   compact(): void {
     this.feature = this.feature.slice();
     this.threshold = this.threshold.slice();
@@ -168,6 +183,12 @@ export class Tree {
     this.weightedNodeSamples = this.weightedNodeSamples.slice();
     this.value = this.value.slice();
   }
+}
+
+/** Gives the empty array `array` room for `count` values. */
+function reserveArray<T>(array: Array<T>, count: i32): void {
+  array.length = count;
+  array.length = 0;
 }
 
 // Fitted trees stay reachable from this table until `treeFree`, so the

@@ -675,6 +675,9 @@ class HistBuilder {
 function buildHistTree(builder: HistBuilder, seed: u32): Tree {
   builder.random[0] = seed;
   const tree = new Tree(builder.classCount, builder.featureCount);
+  // Trees of one fit are about the same size, so each starts with room for a little more than the last one
+  // built, but never more than a tree of these samples can have.
+  tree.reserve(min<i32>(lastNodeCount + (lastNodeCount >> 3), 2 * builder.sampleCount));
   // Each pending node carries its full histogram buffer (see HistBuilder.subtract)
   // or -1, and its known constant count (see HistBuilder.splitNode).
   const stack = new NodeStack();
@@ -746,9 +749,13 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
     stack.push(pos, end, depth + 1, node, false, builder.bestImpurityRight, inheritedConstants(builder, nodeSamples, end - pos), rightHist);
     stack.push(start, pos, depth + 1, node, true, builder.bestImpurityLeft, inheritedConstants(builder, nodeSamples, pos - start), leftHist);
   }
+  lastNodeCount = tree.nodeCount;
   tree.compact();
   return tree;
 }
+
+/** Node count of the last tree built, from which the next one reserves room. */
+let lastNodeCount: i32 = 0;
 
 /**
  * Fits a tree on binned features: `rowValues` the float32 matrix
