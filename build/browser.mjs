@@ -1,6 +1,7 @@
-// Step 3: the browser demo in dist/browser/: the page and its worker as
-// minified ES modules with code splitting, the two .wasm binaries, the HTML
-// and CSS, and sample.json, which lists the shipped sample's files.
+// Step 3: the browser demo in dist/browser/: the page, its run worker and
+// the forest worker that the run worker starts, as minified ES modules with
+// code splitting, the two .wasm binaries, the HTML and CSS, and
+// sample.json, which lists the shipped sample's files.
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
@@ -24,7 +25,7 @@ export async function build({ ifStale }) {
   rmSync(join(OUT_DIR, CHUNK_DIR), { recursive: true, force: true });
   mkdirSync(OUT_DIR, { recursive: true });
 
-  const entryPoints = { demo: "runtimes/browser/demo.ts", worker: "runtimes/browser/worker.ts" };
+  const entryPoints = { demo: "runtimes/browser/demo.ts", worker: "runtimes/browser/worker.ts", forest_worker: "runtimes/browser/forest_worker.ts" };
   const result = await esbuild.build({
     entryPoints,
     outdir: OUT_DIR,

@@ -30,6 +30,10 @@ export interface ProgressEvent {
   message: string;
   /** Fraction done in [0, 1], when the step can tell. */
   fraction?: number;
+  /** For a "load" step: the recipe path of the file being read. */
+  file?: string;
+  /** For a "load" step: the bytes of `file` read so far, as stored (compressed, for gzip), when the reader can tell. */
+  bytes?: number;
 }
 
 /** Runtime services and caller choices that an experiment needs. */
@@ -84,7 +88,7 @@ async function loadSide(files: string[], options: ExperimentOptions, side: strin
           ...options.csv,
           onProgress: (bytes) => {
             const fraction = source.size ? Math.min(1, bytes / source.size) : undefined;
-            options.onProgress?.({ step: `load ${side}`, message, fraction });
+            options.onProgress?.({ step: `load ${side}`, message, fraction, file, bytes });
           },
           onSequential: (reason) => {
             options.onProgress?.({ step: `load ${side}`, message: `reading ${file} on one thread instead of in parallel: ${reason}` });

@@ -261,6 +261,9 @@ describe.skipIf(!hasChromium)("demo page in Chromium", () => {
 
   const cellText = (selector: string) => page.locator(selector).textContent();
 
+  /** Returns the workers a run of the page starts: one per logical core, at most 4, and none (1 in the report) on one core. */
+  const pageWorkers = async () => Math.max(1, Math.min(await page.evaluate(() => navigator.hardwareConcurrency), 4));
+
   it("sample run shows Node's figures", async () => {
     await chooseModels(MODELS);
     await page.check("#recipe-sample");
@@ -311,6 +314,7 @@ describe.skipIf(!hasChromium)("demo page in Chromium", () => {
     const downloaded = JSON.parse(readFileSync((await download.path())!, "utf8")) as ExperimentReport;
     expect(downloaded.flowguard.runtime).toMatch(/^browser \(/);
     expect(withoutTimings(downloaded)).toEqual(withoutTimings(nodeReport));
+    expect(downloaded.flowguard.workers).toBe(await pageWorkers());
   });
 
   it("report.md download holds the tables", async () => {
@@ -464,6 +468,40 @@ describe.skipIf(!hasChromium)("demo page in Chromium", () => {
     expect(await run("#run-files")).toBe("error");
     expect(await page.textContent("#error")).toContain("Leave at least one chosen file unticked");
     await page.check("#recipe-split");
+  });
+
+  it("large file reads on workers", async () => {
+    // Test input made here: the sample's seven files in one CSV, their data rows twice, so
+    // that it passes the 32 MiB from which files are read in parallel. The second copy of
+    // each row is a duplicate, which the run drops and counts.
+    const texts = readdirSync("data/sample/01-12").sort().map((name) => gunzipSync(readFileSync(join("data/sample/01-12", name))).toString("utf8"));
+    const header = texts[0].slice(0, texts[0].indexOf("\r\n") + 2);
+    const bodies = texts.map((text) => text.slice(text.indexOf("\r\n") + 2));
+    const rows = bodies.map((body) => (body.endsWith("\r\n") ? body : `${body}\r\n`)).join("");
+    const path = join(temporary, "sample-rows-twice.csv");
+    writeFileSync(path, header + rows + rows);
+    expect(header.length + 2 * rows.length).toBeGreaterThan(32 << 20);
+
+    const recipe = await resolveRecipe(nodeRecipeFileSystem, { ...builtInRecipe("sample"), train: ["sample-rows-twice.csv"] }, temporary);
+    const result = await runExperiment(recipe, { core: await loadCore(), open: fileSource, models: ["gnb"], runtime: "node" });
+    result.dataset.free();
+
+    phase = "large file run";
+    await chooseModels(["gnb"]);
+    await page.check("#recipe-sample");
+    await page.setInputFiles("#files", path);
+    const outcome = await run("#run-files");
+    expect(outcome, (await page.textContent("#error")) ?? "").toBe("results");
+    const model = result.report.models[0];
+    const row = `table.accuracy-table tr[data-row="${model.name}"]`;
+    expect(await cellText(`${row} td[data-column="test accuracy"]`)).toBe(formatFixed(model.test.accuracy));
+    const rendered = await page.$$eval('table.confusion[data-model="gnb"] tbody tr', (rows) =>
+      rows.map((row) => Array.from(row.querySelectorAll("td"), (cell) => cell.textContent)),
+    );
+    expect(rendered).toEqual(model.test.confusion.matrix.map((row) => row.map(formatCount)));
+    // Without a forest, only the parallel read starts the forest worker script.
+    const started = serverLog.filter((entry) => entry.phase === phase && /^GET \/forest_worker\.js (200|304)\b/.test(entry.line));
+    expect(started.length > 0).toBe((await pageWorkers()) > 1);
   });
 
   it("parquet files load parquet code on demand", async () => {

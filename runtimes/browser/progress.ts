@@ -1,7 +1,9 @@
 /**
  * Turns the pipeline's progress into one fraction for the page's progress
  * bar. Loading is measured in bytes read from all input files, because the
- * loader's own fractions restart for every file. The later steps advance
+ * loader's own fractions restart for every file. A file's count is the
+ * larger of two: the bytes of the stream that the demo counts, and the
+ * reader's own count, which includes the bytes that reading workers parse. The later steps advance
  * the bar to fixed points, and each model gets an equal share of the rest.
  *
  * NOTE: the shares are fixed guesses, not measured durations, so the bar
@@ -26,6 +28,8 @@ export class RunProgress {
   private readonly models: readonly ModelKind[];
   private readonly totalBytes: number;
   private bytesRead = 0;
+  /** Bytes read so far from each input file, by recipe path. */
+  private readonly fileBytes = new Map<string, number>();
   private done = 0;
 
   /** `totalBytes` is the summed size of the input files as stored (compressed for gzip). */
@@ -34,15 +38,20 @@ export class RunProgress {
     this.totalBytes = totalBytes;
   }
 
-  /** Records `bytes` more bytes read from an input file. */
-  addBytes(bytes: number): number {
-    this.bytesRead += bytes;
+  /** Records that `bytes` bytes of input file `file` have been read; a smaller count than an earlier one for the file changes nothing. */
+  fileRead(file: string, bytes: number): number {
+    const before = this.fileBytes.get(file) ?? 0;
+    if (bytes > before) {
+      this.fileBytes.set(file, bytes);
+      this.bytesRead += bytes - before;
+    }
     const share = this.totalBytes > 0 ? Math.min(1, this.bytesRead / this.totalBytes) : 0;
     return this.advance(LOADED * share);
   }
 
   /** Records a progress event of `runExperiment`. */
   addEvent(event: ProgressEvent): number {
+    if (event.file !== undefined && event.bytes !== undefined) return this.fileRead(event.file, event.bytes);
     if (event.step === "clean") return this.advance(CLEANING);
     if (event.step === "features") return this.advance(SELECTING);
 

@@ -42,21 +42,32 @@ export function fetchedSource(name: string, url: URL, size?: number): ByteSource
   };
 }
 
-/** Returns a source over the same bytes that calls `onBytes` with the length of every chunk read. */
+/**
+ * Returns a source over the same bytes that calls `onBytes` with the bytes
+ * read so far by the stream, after every chunk. A stream from an offset
+ * counts from that offset. The handle is kept, so reading workers can still
+ * reopen the source, and their bytes are not counted here.
+ */
 export function countingSource(source: ByteSource, onBytes: (bytes: number) => void): ByteSource {
+  const counted = (stream: ReadableStream<Uint8Array>, offset: number) => {
+    let read = offset;
+    return stream.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          read += chunk.length;
+          onBytes(read);
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+  };
+  const streamFrom = source.streamFrom?.bind(source);
   return {
     name: source.name,
     size: source.size,
-    stream() {
-      return source.stream().pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, controller) {
-            onBytes(chunk.length);
-            controller.enqueue(chunk);
-          },
-        }),
-      );
-    },
+    handle: source.handle,
+    stream: () => counted(source.stream(), 0),
+    ...(streamFrom ? { streamFrom: (offset: number) => counted(streamFrom(offset), offset) } : {}),
   };
 }
 

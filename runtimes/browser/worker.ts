@@ -7,6 +7,7 @@
  * also frees the WebAssembly memory the run grew.
  */
 import { runExperiment, type ProgressEvent } from "../../src/experiment.ts";
+import { type ForestPool, webForestPool } from "../../src/forest_pool.ts";
 import { setParquetWasmLoader } from "../../src/parquet.ts";
 import { builtInRecipe, resolveRecipe, validateRecipe, type Recipe, type ResolvedRecipe } from "../../src/recipe.ts";
 import { reportJson, reportMarkdown } from "../../src/report.ts";
@@ -34,6 +35,14 @@ const scope = self as unknown as WorkerScope;
 const CORE_URL = new URL("./flowguard.wasm", import.meta.url);
 const PARQUET_WASM_URL = new URL("./parquet_wasm_bg.wasm", import.meta.url);
 const SAMPLE_MANIFEST_URL = new URL("./sample.json", import.meta.url);
+const FOREST_WORKER_URL = new URL("./forest_worker.js", import.meta.url);
+
+/**
+ * Most workers a run starts. Each forest worker gets its own copy of the
+ * training matrix, and every worker of a page shares the page's memory
+ * limit, so more cores do not mean more workers here.
+ */
+const MAX_WORKERS = 4;
 
 /** Virtual folder that contains the picked files during recipe resolution. */
 const PICKED_FOLDER = "picked";
@@ -57,8 +66,8 @@ async function runRequest(request: RunRequest): Promise<ResultMessage> {
   const start = performance.now();
   // Compiling starts now and overlaps recipe resolution. The catch only marks
   // the promise as handled when resolution fails first; it is awaited below.
-  const core = loadCore();
-  core.catch(() => {});
+  const compiled = loadCore();
+  compiled.catch(() => {});
   const { recipe, sources } = await resolveRequest(request);
 
   const inputFiles = [...recipe.trainFiles, ...recipe.testFiles];
@@ -66,13 +75,17 @@ async function runRequest(request: RunRequest): Promise<ResultMessage> {
   const progress = new RunProgress(request.models, totalBytes);
   const postProgress = progressPoster();
 
+  const { core, module } = await compiled;
+  const pool = readingPool(module);
   const { report, dataset } = await runExperiment(recipe, {
-    core: await core,
+    core,
     open(path) {
       const source = sources.get(path);
       if (source === undefined) throw new Error(`demo: no input file named ${path}`);
-      return countingSource(source, (bytes) => postProgress(null, progress.addBytes(bytes)));
+      return countingSource(source, (bytes) => postProgress(null, progress.fileRead(path, bytes)));
     },
+    csv: { pool },
+    forestPool: request.models.includes("rf") ? pool : undefined,
     models: request.models,
     modelOptions: { rf: { trees: request.trees } },
     runtime: `browser (${navigator.userAgent})`,
@@ -88,8 +101,19 @@ async function runRequest(request: RunRequest): Promise<ResultMessage> {
   };
 }
 
+/**
+ * Returns the workers that read large CSV files in parallel and fit and
+ * predict the forest's trees, as the command line does: one per logical
+ * core, at most MAX_WORKERS. With one core there are none, and everything
+ * runs in this worker.
+ */
+function readingPool(module: WebAssembly.Module): ForestPool | undefined {
+  const size = Math.min(navigator.hardwareConcurrency ?? 1, MAX_WORKERS);
+  return size > 1 ? webForestPool(module, FOREST_WORKER_URL, size) : undefined;
+}
+
 /** Compiles the core while the response streams in; needs the server to send Content-Type application/wasm. */
-async function loadCore(): Promise<Core> {
+async function loadCore(): Promise<{ core: Core; module: WebAssembly.Module }> {
   let module: WebAssembly.Module;
   try {
     module = await WebAssembly.compileStreaming(fetch(CORE_URL));
@@ -100,7 +124,7 @@ async function loadCore(): Promise<Core> {
       { cause: error },
     );
   }
-  return Core.create(module);
+  return { core: await Core.create(module), module };
 }
 
 /** Resolves the request's recipe and returns it with a byte source for every input path. */
