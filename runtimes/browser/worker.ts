@@ -76,7 +76,7 @@ async function runRequest(request: RunRequest): Promise<ResultMessage> {
   const postProgress = progressPoster();
 
   const { core, module } = await compiled;
-  const pool = readingPool(module);
+  const pool = workerPool(module);
   const { report, dataset } = await runExperiment(recipe, {
     core,
     open(path) {
@@ -107,7 +107,7 @@ async function runRequest(request: RunRequest): Promise<ResultMessage> {
  * core, at most MAX_WORKERS. With one core there are none, and everything
  * runs in this worker.
  */
-function readingPool(module: WebAssembly.Module): ForestPool | undefined {
+function workerPool(module: WebAssembly.Module): ForestPool | undefined {
   const size = Math.min(navigator.hardwareConcurrency ?? 1, MAX_WORKERS);
   return size > 1 ? webForestPool(module, FOREST_WORKER_URL, size) : undefined;
 }
