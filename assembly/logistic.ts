@@ -21,7 +21,56 @@ function scoreBlock(x: usize, rows: i32, cols: i32, mean: usize, scale: usize, c
     stageBlock(column, start, count, load<f64>(mean + offset), load<f64>(scale + offset), staged + <usize>j * stride, BLOCK_ROWS);
   }
   const coefStride = (<usize>cols + 1) << 3;
-  for (let c = 0; c < classCount; c++) {
+  // Four classes and four rows at a time, in eight registers, so that each staged
+  // value is loaded once for four classes. Every score still adds its terms in
+  // feature order after the intercept, so the sums are those of one class at a time.
+  let c = 0;
+  for (; c + 4 <= classCount; c += 4) {
+    const w0 = coef + <usize>c * coefStride;
+    const w1 = w0 + coefStride;
+    const w2 = w1 + coefStride;
+    const w3 = w2 + coefStride;
+    const bias = <usize>cols << 3;
+    for (let i = 0; i < BLOCK_ROWS; i += 4) {
+      let s00 = f64x2.splat(load<f64>(w0 + bias));
+      let s01 = s00;
+      let s10 = f64x2.splat(load<f64>(w1 + bias));
+      let s11 = s10;
+      let s20 = f64x2.splat(load<f64>(w2 + bias));
+      let s21 = s20;
+      let s30 = f64x2.splat(load<f64>(w3 + bias));
+      let s31 = s30;
+      let z = staged + (<usize>i << 3);
+      for (let j = 0; j < cols; j++) {
+        const offset = <usize>j << 3;
+        const z0 = v128.load(z);
+        const z1 = v128.load(z, 16);
+        const a = f64x2.splat(load<f64>(w0 + offset));
+        const b = f64x2.splat(load<f64>(w1 + offset));
+        const d = f64x2.splat(load<f64>(w2 + offset));
+        const e = f64x2.splat(load<f64>(w3 + offset));
+        s00 = f64x2.add(s00, f64x2.mul(a, z0));
+        s01 = f64x2.add(s01, f64x2.mul(a, z1));
+        s10 = f64x2.add(s10, f64x2.mul(b, z0));
+        s11 = f64x2.add(s11, f64x2.mul(b, z1));
+        s20 = f64x2.add(s20, f64x2.mul(d, z0));
+        s21 = f64x2.add(s21, f64x2.mul(d, z1));
+        s30 = f64x2.add(s30, f64x2.mul(e, z0));
+        s31 = f64x2.add(s31, f64x2.mul(e, z1));
+        z += stride;
+      }
+      const target = scores + <usize>c * stride + (<usize>i << 3);
+      v128.store(target, s00);
+      v128.store(target, s01, 16);
+      v128.store(target + stride, s10);
+      v128.store(target + stride, s11, 16);
+      v128.store(target + 2 * stride, s20);
+      v128.store(target + 2 * stride, s21, 16);
+      v128.store(target + 3 * stride, s30);
+      v128.store(target + 3 * stride, s31, 16);
+    }
+  }
+  for (; c < classCount; c++) {
     const w = coef + <usize>c * coefStride;
     const target = scores + <usize>c * stride;
     const intercept = f64x2.splat(load<f64>(w + (<usize>cols << 3)));
@@ -35,6 +84,18 @@ function scoreBlock(x: usize, rows: i32, cols: i32, mean: usize, scale: usize, c
       }
     }
   }
+}
+
+/** Adds sum_i r_i z_i over one block to the f64 at `slot`, with two accumulators of two lanes each. */
+@inline function addGradient(residuals: usize, z: usize, slot: usize): void {
+  let a = f64x2.splat(0);
+  let b = f64x2.splat(0);
+  for (let i = 0; i < BLOCK_ROWS; i += 4) {
+    const offset = <usize>i << 3;
+    a = f64x2.add(a, f64x2.mul(v128.load(residuals + offset), v128.load(z + offset)));
+    b = f64x2.add(b, f64x2.mul(v128.load(residuals + offset, 16), v128.load(z + offset, 16)));
+  }
+  store<f64>(slot, load<f64>(slot) + laneSum(f64x2.add(a, b)));
 }
 
 /**
@@ -84,23 +145,67 @@ export function lrLossGradient(x: usize, rows: i32, cols: i32, y: usize, mean: u
 
     for (let c = 0; c < classCount; c++) {
       const residuals = scores + <usize>c * stride;
-      const g = grad + <usize>c * coefStride;
       let bias = f64x2.splat(0);
       for (let i = 0; i < BLOCK_ROWS; i += 2) bias = f64x2.add(bias, v128.load(residuals + (<usize>i << 3)));
-      const biasSlot = g + (<usize>cols << 3);
+      const biasSlot = grad + <usize>c * coefStride + (<usize>cols << 3);
       store<f64>(biasSlot, load<f64>(biasSlot) + laneSum(bias));
-      for (let j = 0; j < cols; j++) {
-        const z = staged + <usize>j * stride;
-        let a = f64x2.splat(0);
-        let b = f64x2.splat(0);
+    }
+    // Two classes by two features at a time, so that each residual and staged
+    // value loaded serves two products. Each sum keeps its own two accumulators
+    // (rows 4m, 4m + 1 and rows 4m + 2, 4m + 3), as addGradient has.
+    let c = 0;
+    for (; c + 2 <= classCount; c += 2) {
+      const r0 = scores + <usize>c * stride;
+      const r1 = r0 + stride;
+      const g0 = grad + <usize>c * coefStride;
+      const g1 = g0 + coefStride;
+      let j = 0;
+      for (; j + 2 <= cols; j += 2) {
+        const z0 = staged + <usize>j * stride;
+        const z1 = z0 + stride;
+        let a00 = f64x2.splat(0);
+        let b00 = a00;
+        let a01 = a00;
+        let b01 = a00;
+        let a10 = a00;
+        let b10 = a00;
+        let a11 = a00;
+        let b11 = a00;
         for (let i = 0; i < BLOCK_ROWS; i += 4) {
           const offset = <usize>i << 3;
-          a = f64x2.add(a, f64x2.mul(v128.load(residuals + offset), v128.load(z + offset)));
-          b = f64x2.add(b, f64x2.mul(v128.load(residuals + offset, 16), v128.load(z + offset, 16)));
+          const p0 = v128.load(r0 + offset);
+          const q0 = v128.load(r0 + offset, 16);
+          const p1 = v128.load(r1 + offset);
+          const q1 = v128.load(r1 + offset, 16);
+          const u0 = v128.load(z0 + offset);
+          const v0 = v128.load(z0 + offset, 16);
+          const u1 = v128.load(z1 + offset);
+          const v1 = v128.load(z1 + offset, 16);
+          a00 = f64x2.add(a00, f64x2.mul(p0, u0));
+          b00 = f64x2.add(b00, f64x2.mul(q0, v0));
+          a01 = f64x2.add(a01, f64x2.mul(p0, u1));
+          b01 = f64x2.add(b01, f64x2.mul(q0, v1));
+          a10 = f64x2.add(a10, f64x2.mul(p1, u0));
+          b10 = f64x2.add(b10, f64x2.mul(q1, v0));
+          a11 = f64x2.add(a11, f64x2.mul(p1, u1));
+          b11 = f64x2.add(b11, f64x2.mul(q1, v1));
         }
-        const slot = g + (<usize>j << 3);
-        store<f64>(slot, load<f64>(slot) + laneSum(f64x2.add(a, b)));
+        const slot0 = g0 + (<usize>j << 3);
+        const slot1 = g1 + (<usize>j << 3);
+        store<f64>(slot0, load<f64>(slot0) + laneSum(f64x2.add(a00, b00)));
+        store<f64>(slot0, load<f64>(slot0, 8) + laneSum(f64x2.add(a01, b01)), 8);
+        store<f64>(slot1, load<f64>(slot1) + laneSum(f64x2.add(a10, b10)));
+        store<f64>(slot1, load<f64>(slot1, 8) + laneSum(f64x2.add(a11, b11)), 8);
       }
+      for (; j < cols; j++) {
+        addGradient(r0, staged + <usize>j * stride, g0 + (<usize>j << 3));
+        addGradient(r1, staged + <usize>j * stride, g1 + (<usize>j << 3));
+      }
+    }
+    for (; c < classCount; c++) {
+      const residuals = scores + <usize>c * stride;
+      const g = grad + <usize>c * coefStride;
+      for (let j = 0; j < cols; j++) addGradient(residuals, staged + <usize>j * stride, g + (<usize>j << 3));
     }
   }
 
