@@ -54,7 +54,7 @@ export class Tree {
    */
   packed: usize = 0;
   leafFractions: usize = 0;
-  /** The root as a child is stored in `packed`: offset 0, or ~reference when the root is a leaf. */
+  /** Reference of the root, in the form children have in `packed`: offset 0, or ~reference when the root is a leaf. */
   root: i32 = 0;
   splitCount: i32 = 0;
   leafCount: i32 = 0;
@@ -630,7 +630,7 @@ export function treeDepth(handle: i32): i32 {
   return reinterpret<f32>(r > 0 ? bits - 1 : bits + 1);
 }
 
-/** A split node's number as its byte offset in the packed nodes; a leaf reference (negative) stays as it is. */
+/** Returns the byte offset in the packed nodes of split node `ref` (index × 16); a leaf reference (negative) comes back unchanged. */
 @inline function childOffset(ref: i32): i32 {
   return ref < 0 ? ref : ref << 4;
 }

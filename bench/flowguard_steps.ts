@@ -32,7 +32,7 @@ export interface StepRuntime {
   name: RuntimeName;
   /** Returns a source over the grown CSV. */
   csvSource(): ByteSource;
-  /** Where csvSource reads from, named in the read steps' results when not the local file system: "picked file" or "HTTP" in Chromium. */
+  /** Origin of csvSource's bytes, named in the read steps' results when it is not the local file system: "picked file" or "HTTP" in Chromium. */
   csvFrom?: string;
   /** Reads the column-major float32 file `file` of the split straight into a new matrix. */
   readMatrix(file: string, rows: number, cols: number): Promise<Matrix>;

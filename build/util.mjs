@@ -10,9 +10,16 @@ export function newestMtime(path) {
   return newest;
 }
 
-/** Whether `output` is missing or older than any of `inputs` (always true without --if-stale). */
+/**
+ * Whether `output` is missing or older than any of `inputs` (always true
+ * without --if-stale). With --if-stale, a stale output is named on stderr,
+ * so that a command that builds before it runs says why it pauses.
+ */
 export function isStale(output, inputs, ifStale) {
-  if (!ifStale || !existsSync(output)) return true;
-  const outputTime = statSync(output).mtimeMs;
-  return inputs.some((input) => existsSync(input) && newestMtime(input) > outputTime);
+  if (!ifStale) return true;
+  const missing = !existsSync(output);
+  const outputTime = missing ? 0 : statSync(output).mtimeMs;
+  const stale = missing || inputs.some((input) => existsSync(input) && newestMtime(input) > outputTime);
+  if (stale) process.stderr.write(`build: ${output} is ${missing ? "missing" : "older than its sources"}; building it\n`);
+  return stale;
 }

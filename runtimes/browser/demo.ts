@@ -185,7 +185,7 @@ function start(data: DataChoice): void {
   page.results.hidden = true;
   page.results.replaceChildren();
   page.progress.value = 0;
-  setStatus(data.kind === "sample" ? "Starting a run on the shipped sample" : `Starting a run on ${data.files.length} chosen files`);
+  setStatus(data.kind === "sample" ? "Starting a run on the shipped sample" : `Starting a run on ${data.files.length} chosen ${data.files.length === 1 ? "file" : "files"}`);
   page.announce.textContent = "Run started.";
 
   const worker = new Worker(WORKER_URL, { type: "module" });

@@ -167,7 +167,7 @@ function renderSummary(report: ExperimentReport, seconds: number): HTMLElement {
     element(
       "p",
       undefined,
-      `${report.inputs.length} input files. Trained on ${formatCount(finalRows(report, "train"))} rows, tested on ` +
+      `${report.inputs.length} input ${report.inputs.length === 1 ? "file" : "files"}. Trained on ${formatCount(finalRows(report, "train"))} rows, tested on ` +
         `${formatCount(finalRows(report, "test"))} rows, with ${kept} features (${dropped} dropped). ` +
         `The run took ${formatSeconds(seconds)} in a worker.`,
     ),
