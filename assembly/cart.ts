@@ -172,7 +172,7 @@ export class Tree {
     this.threshold.push(threshold);
   }
 
-  /** Replaces every node array with a copy of its exact length; pushing during the build leaves up to half unused. */
+  /** Replaces every node array with a copy of its exact length, because pushing during the build leaves up to half unused. */
   compact(): void {
     this.feature = this.feature.slice();
     this.threshold = this.threshold.slice();
@@ -630,7 +630,7 @@ export function treeDepth(handle: i32): i32 {
   return reinterpret<f32>(r > 0 ? bits - 1 : bits + 1);
 }
 
-/** Returns the byte offset in the packed nodes of split node `ref` (index × 16); a leaf reference (negative) comes back unchanged. */
+/** Returns the byte offset in the packed nodes of split node `ref` (index × 16). A leaf reference (negative) comes back unchanged. */
 @inline function childOffset(ref: i32): i32 {
   return ref < 0 ? ref : ref << 4;
 }

@@ -99,9 +99,8 @@ function pickedCsv(): Promise<File> {
   });
 }
 
-/** Returns the CSV source that csv-from names: the picked file, or `csvUrl` on the server. */
-async function csvSourceFor(csvUrl: URL): Promise<() => ByteSource> {
-  const from = param("csv-from");
+/** Returns the CSV source that `from` (the csv-from parameter) names: the picked file, or `csvUrl` on the server. */
+async function csvSourceFor(from: string, csvUrl: URL): Promise<() => ByteSource> {
   if (from === "file") {
     const file = await pickedCsv();
     return () => blobSource(file, file.name);
@@ -121,7 +120,8 @@ async function runStep(): Promise<BrowserStepOutcome> {
 
   const meta = (await (await fetchOk(new URL("meta.json", splitUrl))).json()) as PreparedMeta;
   // Each stream of the CSV source reads the file anew: a slice of the picked file, or a Range request, for each reading worker's part.
-  const csvSource = await csvSourceFor(csvUrl);
+  const csvFrom = param("csv-from");
+  const csvSource = await csvSourceFor(csvFrom, csvUrl);
   const module = await WebAssembly.compileStreaming(fetchOk(new URL(param("wasm"), location.href)));
   const core = await Core.create(module);
   const context: FlowguardStepContext = {
@@ -135,7 +135,7 @@ async function runStep(): Promise<BrowserStepOutcome> {
     runtime: {
       name: "Chromium",
       csvSource,
-      csvFrom: param("csv-from") === "file" ? "picked file" : "HTTP",
+      csvFrom: csvFrom === "file" ? "picked file" : "HTTP",
       readMatrix: (file, rows, cols) => fetchMatrix(core, new URL(file, splitUrl), rows, cols),
       readClasses: (file) => fetchClasses(new URL(file, splitUrl)),
       forestPool: (size) => webForestPool(module, workerScript, size),
