@@ -194,6 +194,7 @@ async function bundle(bundleDir) {
     entryPoints: {
       node_main: join(ROOT, "bench", "node_main.ts"),
       forest_worker: join(ROOT, "runtimes", "node", "forest_worker.ts"),
+      walk_probe: join(ROOT, "bench", "walk_probe.ts"),
     },
     outdir: bundleDir,
     bundle: true,

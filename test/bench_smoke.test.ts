@@ -1,7 +1,8 @@
 // Runs the benchmark end to end at 3,000 rows, 1 run and 3 trees, writing
 // everything to a temporary folder. It checks that every step completes in
 // Node, and in headless Chromium when Chromium is installed. It also checks
-// that the results page is written. It never checks a time.
+// that the results page is written, and that the walk probe runs on the
+// prepared split. It never checks a time.
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -103,6 +104,21 @@ describe("benchmark smoke run", () => {
     expect(process.env.CI, `${CHROMIUM_PATH} is missing, but CI installs Chromium`).not.toBe("true");
     expect(page).toContain(`- Chromium: skipped, no Chromium at ${CHROMIUM_PATH}`);
     expect(page).toContain("apt-get install chromium");
+  });
+
+  it("runs the walk probe on the prepared split", () => {
+    const probe = spawnSync(
+      process.execPath,
+      [join(work, "bundle", "walk_probe.js"), "--split", join(work, `split-${ROWS}`), "--trees", "2"],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    expect(probe.status, probe.stderr).toBe(0);
+    const lines = probe.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^fit: 2 trees on \d+ rows in one thread, \d+\.\d{3} s per tree/);
+    for (const walk of ["test rows", "1024 distinct rows", "one row"]) {
+      expect(probe.stdout).toMatch(new RegExp(`^walk, ${walk}: \\d+\\.\\d ns per row and tree, \\d+\\.\\d{2} s for the benchmark's prediction$`, "m"));
+    }
   });
 
   it("labels every printed line as timing-only", () => {
