@@ -682,13 +682,20 @@ export function treeDepth(handle: i32): i32 {
 /** Rows copied to row-major form and walked at a time (12 MiB of float32 values at 46 features). */
 const CHUNK_ROWS: i32 = 65536;
 
+/** Row `i` of a walk's list: `ids[i]` (int32), or `i` itself when `ids` is 0. */
+@inline function rowAt(ids: usize, i: i32): i32 {
+  return ids == 0 ? i : load<i32>(ids + (<usize>i << 2));
+}
+
 /**
  * Adds (or, without `accumulate`, writes) the class probabilities of `tree`
- * for `count` rows of row-major float32 `rowMajor` into `out` (count ×
- * classCount float64). A probability is the leaf's class weight divided by
- * the leaf's total, as scikit-learn computes it.
+ * for `count` rows of row-major float32 `rowMajor` into `out` (one row of
+ * classCount float64 per row of `rowMajor`). The rows walked are the first
+ * `count`, or with `ids` (not 0) the `count` rows that int32 `ids` lists.
+ * A probability is the leaf's class weight divided by the leaf's total, as
+ * scikit-learn computes it.
  */
-function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulate: bool): void {
+function walkRows(tree: Tree, rowMajor: usize, ids: usize, count: i32, out: usize, accumulate: bool): void {
   tree.prepare();
   const k = tree.classCount;
   const packed = tree.packed;
@@ -705,23 +712,23 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
   // lane finishes its walk alone.
   let next = 0;
   if (root >= 0 && count >= 16) {
-    let r0 = 0; let r1 = 1; let r2 = 2; let r3 = 3; let r4 = 4; let r5 = 5; let r6 = 6; let r7 = 7; let r8 = 8; let r9 = 9; let r10 = 10; let r11 = 11; let r12 = 12; let r13 = 13; let r14 = 14; let r15 = 15;
-    let b0 = rowMajor;
-    let b1 = b0 + rowBytes;
-    let b2 = b1 + rowBytes;
-    let b3 = b2 + rowBytes;
-    let b4 = b3 + rowBytes;
-    let b5 = b4 + rowBytes;
-    let b6 = b5 + rowBytes;
-    let b7 = b6 + rowBytes;
-    let b8 = b7 + rowBytes;
-    let b9 = b8 + rowBytes;
-    let b10 = b9 + rowBytes;
-    let b11 = b10 + rowBytes;
-    let b12 = b11 + rowBytes;
-    let b13 = b12 + rowBytes;
-    let b14 = b13 + rowBytes;
-    let b15 = b14 + rowBytes;
+    let r0 = rowAt(ids, 0); let r1 = rowAt(ids, 1); let r2 = rowAt(ids, 2); let r3 = rowAt(ids, 3); let r4 = rowAt(ids, 4); let r5 = rowAt(ids, 5); let r6 = rowAt(ids, 6); let r7 = rowAt(ids, 7); let r8 = rowAt(ids, 8); let r9 = rowAt(ids, 9); let r10 = rowAt(ids, 10); let r11 = rowAt(ids, 11); let r12 = rowAt(ids, 12); let r13 = rowAt(ids, 13); let r14 = rowAt(ids, 14); let r15 = rowAt(ids, 15);
+    let b0 = rowMajor + <usize>r0 * rowBytes;
+    let b1 = rowMajor + <usize>r1 * rowBytes;
+    let b2 = rowMajor + <usize>r2 * rowBytes;
+    let b3 = rowMajor + <usize>r3 * rowBytes;
+    let b4 = rowMajor + <usize>r4 * rowBytes;
+    let b5 = rowMajor + <usize>r5 * rowBytes;
+    let b6 = rowMajor + <usize>r6 * rowBytes;
+    let b7 = rowMajor + <usize>r7 * rowBytes;
+    let b8 = rowMajor + <usize>r8 * rowBytes;
+    let b9 = rowMajor + <usize>r9 * rowBytes;
+    let b10 = rowMajor + <usize>r10 * rowBytes;
+    let b11 = rowMajor + <usize>r11 * rowBytes;
+    let b12 = rowMajor + <usize>r12 * rowBytes;
+    let b13 = rowMajor + <usize>r13 * rowBytes;
+    let b14 = rowMajor + <usize>r14 * rowBytes;
+    let b15 = rowMajor + <usize>r15 * rowBytes;
     let n0 = root; let n1 = root; let n2 = root; let n3 = root; let n4 = root; let n5 = root; let n6 = root; let n7 = root; let n8 = root; let n9 = root; let n10 = root; let n11 = root; let n12 = root; let n13 = root; let n14 = root; let n15 = root;
     next = 16;
     while (true) {
@@ -748,7 +755,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r0 = -1;
           break;
         }
-        r0 = next++;
+        r0 = rowAt(ids, next++);
         b0 = rowMajor + <usize>r0 * rowBytes;
         n0 = root;
       }
@@ -758,7 +765,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r1 = -1;
           break;
         }
-        r1 = next++;
+        r1 = rowAt(ids, next++);
         b1 = rowMajor + <usize>r1 * rowBytes;
         n1 = root;
       }
@@ -768,7 +775,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r2 = -1;
           break;
         }
-        r2 = next++;
+        r2 = rowAt(ids, next++);
         b2 = rowMajor + <usize>r2 * rowBytes;
         n2 = root;
       }
@@ -778,7 +785,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r3 = -1;
           break;
         }
-        r3 = next++;
+        r3 = rowAt(ids, next++);
         b3 = rowMajor + <usize>r3 * rowBytes;
         n3 = root;
       }
@@ -788,7 +795,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r4 = -1;
           break;
         }
-        r4 = next++;
+        r4 = rowAt(ids, next++);
         b4 = rowMajor + <usize>r4 * rowBytes;
         n4 = root;
       }
@@ -798,7 +805,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r5 = -1;
           break;
         }
-        r5 = next++;
+        r5 = rowAt(ids, next++);
         b5 = rowMajor + <usize>r5 * rowBytes;
         n5 = root;
       }
@@ -808,7 +815,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r6 = -1;
           break;
         }
-        r6 = next++;
+        r6 = rowAt(ids, next++);
         b6 = rowMajor + <usize>r6 * rowBytes;
         n6 = root;
       }
@@ -818,7 +825,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r7 = -1;
           break;
         }
-        r7 = next++;
+        r7 = rowAt(ids, next++);
         b7 = rowMajor + <usize>r7 * rowBytes;
         n7 = root;
       }
@@ -828,7 +835,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r8 = -1;
           break;
         }
-        r8 = next++;
+        r8 = rowAt(ids, next++);
         b8 = rowMajor + <usize>r8 * rowBytes;
         n8 = root;
       }
@@ -838,7 +845,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r9 = -1;
           break;
         }
-        r9 = next++;
+        r9 = rowAt(ids, next++);
         b9 = rowMajor + <usize>r9 * rowBytes;
         n9 = root;
       }
@@ -848,7 +855,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r10 = -1;
           break;
         }
-        r10 = next++;
+        r10 = rowAt(ids, next++);
         b10 = rowMajor + <usize>r10 * rowBytes;
         n10 = root;
       }
@@ -858,7 +865,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r11 = -1;
           break;
         }
-        r11 = next++;
+        r11 = rowAt(ids, next++);
         b11 = rowMajor + <usize>r11 * rowBytes;
         n11 = root;
       }
@@ -868,7 +875,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r12 = -1;
           break;
         }
-        r12 = next++;
+        r12 = rowAt(ids, next++);
         b12 = rowMajor + <usize>r12 * rowBytes;
         n12 = root;
       }
@@ -878,7 +885,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r13 = -1;
           break;
         }
-        r13 = next++;
+        r13 = rowAt(ids, next++);
         b13 = rowMajor + <usize>r13 * rowBytes;
         n13 = root;
       }
@@ -888,7 +895,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r14 = -1;
           break;
         }
-        r14 = next++;
+        r14 = rowAt(ids, next++);
         b14 = rowMajor + <usize>r14 * rowBytes;
         n14 = root;
       }
@@ -898,7 +905,7 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
           r15 = -1;
           break;
         }
-        r15 = next++;
+        r15 = rowAt(ids, next++);
         b15 = rowMajor + <usize>r15 * rowBytes;
         n15 = root;
       }
@@ -923,7 +930,8 @@ function walkRows(tree: Tree, rowMajor: usize, count: i32, out: usize, accumulat
     finishLane(packed, fractions, n15, r15, b15, out, k, accumulate);
   }
   for (let i = next; i < count; i++) {
-    addLeaf(fractions, ~walkFrom(packed, root, rowMajor + <usize>i * rowBytes), out, i, k, accumulate);
+    const row = rowAt(ids, i);
+    addLeaf(fractions, ~walkFrom(packed, root, rowMajor + <usize>row * rowBytes), out, row, k, accumulate);
   }
 }
 
@@ -944,9 +952,113 @@ export function treeListProbaInto(trees: Array<Tree>, x: usize, rows: i32, out: 
     const count = start + chunkRows <= rows ? chunkRows : rows - start;
     transposeRows(x, rows, featureCount, start, start + count, chunk);
     const target = out + ((<usize>start * <usize>k) << 3);
-    for (let t = 0; t < trees.length; t++) walkRows(trees[t], chunk, count, target, accumulate || t > 0);
+    for (let t = 0; t < trees.length; t++) walkRows(trees[t], chunk, 0, count, target, accumulate || t > 0);
   }
   heap.free(chunk);
+}
+
+/**
+ * Writes, for each row of column-major float32 `x`, the first class of
+ * largest mean probability over `trees` into int32 `out`: the class that
+ * `treeListProbaInto` followed by a division by the tree count and an
+ * argmax gives. Returns how many walks (rows × trees) it skipped.
+ *
+ * A row stops being walked once its class is settled. Each tree adds at
+ * most 1 to a class's sum (its leaf fractions are at most 1, and never
+ * negative). So after t of T trees, a class whose sum leads every other by
+ * more than T - t stays strictly ahead whatever the other trees add. Rows
+ * are checked from the first tree count at which a lead can exceed the
+ * trees left, then every SETTLE_EVERY trees. A settled row's partial sums
+ * still give its class, because its lead is far above any rounding. The
+ * other rows sum every tree in tree order, as treeListProbaInto does, so
+ * their classes are the same too.
+ */
+export function treeListClassesInto(trees: Array<Tree>, x: usize, rows: i32, out: usize): f64 {
+  if (trees.length == 0 || rows == 0) return 0;
+  const featureCount = trees[0].featureCount;
+  const k = trees[0].classCount;
+  const treeCount = trees.length;
+  const chunkRows = rows < CHUNK_ROWS ? rows : CHUNK_ROWS;
+  const chunk = heap.alloc((<usize>chunkRows * <usize>featureCount) << 2);
+  const sums = heap.alloc((<usize>chunkRows * <usize>k) << 3);
+  const ids = heap.alloc(<usize>chunkRows << 2);
+  // A lead is at most t after t trees, so none can exceed T - t before t > T / 2.
+  const firstCheck = (treeCount >> 1) + 1;
+  const margin = max<f64>(SETTLE_MARGIN, <f64>treeCount * <f64>treeCount * 8.881784197001252e-16);
+  let skipped: f64 = 0;
+
+  for (let start = 0; start < rows; start += chunkRows) {
+    const count = start + chunkRows <= rows ? chunkRows : rows - start;
+    transposeRows(x, rows, featureCount, start, start + count, chunk);
+    memory.fill(sums, 0, (<usize>count * <usize>k) << 3);
+    for (let i = 0; i < count; i++) store<i32>(ids + (<usize>i << 2), i);
+
+    let active = count;
+    for (let t = 0; t < treeCount; t++) {
+      walkRows(unchecked(trees[t]), chunk, ids, active, sums, true);
+      const done = t + 1;
+      if (done >= firstCheck && done < treeCount && (done - firstCheck) % SETTLE_EVERY == 0) {
+        const kept = keepUnsettled(sums, ids, active, k, <f64>(treeCount - done), margin);
+        skipped += <f64>(active - kept) * <f64>(treeCount - done);
+        active = kept;
+        if (active == 0) break;
+      }
+    }
+
+    const target = out + (<usize>start << 2);
+    const divisor = <f64>treeCount;
+    for (let i = 0; i < count; i++) {
+      const row = sums + ((<usize>i * <usize>k) << 3);
+      let best = 0;
+      let bestValue = load<f64>(row) / divisor;
+      for (let c = 1; c < k; c++) {
+        const value = load<f64>(row + (<usize>c << 3)) / divisor;
+        if (value > bestValue) {
+          bestValue = value;
+          best = c;
+        }
+      }
+      store<i32>(target + (<usize>i << 2), best);
+    }
+  }
+  heap.free(chunk);
+  heap.free(sums);
+  heap.free(ids);
+  return skipped;
+}
+
+/** Trees walked between two checks for settled rows in treeListClassesInto. */
+const SETTLE_EVERY: i32 = 2;
+/**
+ * Smallest allowance for rounding that a lead must exceed besides the trees
+ * left. A sum of T probabilities is within T * T * 2^-53 of its exact value,
+ * so the allowance grows to T * T * 2^-50 for very large forests.
+ */
+const SETTLE_MARGIN: f64 = 1e-9;
+
+/**
+ * Keeps in `ids` (in order) the `active` rows whose largest class sum in
+ * `sums` leads the second largest by at most `treesLeft` plus `margin`, and
+ * returns how many it kept.
+ */
+function keepUnsettled(sums: usize, ids: usize, active: i32, k: i32, treesLeft: f64, margin: f64): i32 {
+  let kept = 0;
+  const bound = treesLeft + margin;
+  for (let i = 0; i < active; i++) {
+    const id = load<i32>(ids + (<usize>i << 2));
+    const row = sums + ((<usize>id * <usize>k) << 3);
+    let first = load<f64>(row);
+    let second: f64 = -Infinity;
+    for (let c = 1; c < k; c++) {
+      const value = load<f64>(row + (<usize>c << 3));
+      second = max(second, min(first, value));
+      first = max(first, value);
+    }
+    if (first - second > bound) continue;
+    store<i32>(ids + (<usize>kept << 2), id);
+    kept++;
+  }
+  return kept;
 }
 
 /**

@@ -7,7 +7,7 @@
 
 import { bootstrapCounts } from "./util/bootstrap";
 import { MersenneTwister } from "./util/mt19937";
-import { Tree, getTree, registerTree, splitterSeedFor, treeFitWithState, treeImportancesInto, treeListProbaInto } from "./cart";
+import { Tree, getTree, registerTree, splitterSeedFor, treeFitWithState, treeImportancesInto, treeListClassesInto, treeListProbaInto } from "./cart";
 
 /** Writes the per-tree seeds (u32) that RandomState(seed) draws for `count` trees into `out`. */
 export function forestTreeSeeds(seed: u32, count: i32, out: usize): void {
@@ -62,6 +62,19 @@ export function forestAccumulateProba(handles: usize, treeCount: i32, x: usize, 
   const trees = new Array<Tree>(treeCount);
   for (let t = 0; t < treeCount; t++) trees[t] = getTree(load<i32>(handles + (<usize>t << 2)));
   treeListProbaInto(trees, x, rows, out, true);
+}
+
+/**
+ * Writes the forest's class for each row into int32 `out`: the first class
+ * of largest mean probability over the listed trees, as the argmax of
+ * forestAccumulateProba's sums gives it, but rows whose class is settled
+ * before the last tree are not walked further (see treeListClassesInto).
+ * Returns the number of row and tree walks skipped.
+ */
+export function forestPredictClasses(handles: usize, treeCount: i32, x: usize, rows: i32, out: usize): f64 {
+  const trees = new Array<Tree>(treeCount);
+  for (let t = 0; t < treeCount; t++) trees[t] = getTree(load<i32>(handles + (<usize>t << 2)));
+  return treeListClassesInto(trees, x, rows, out);
 }
 
 /** Writes the normalised importances of one tree into float64 `out`. */

@@ -85,6 +85,7 @@ export interface PredictJob {
 type PoolMessage =
   | ({ type: "tree" } & TreeMessage)
   | { type: "proba"; proba: Float64Array }
+  | { type: "classes"; classes: Int32Array }
   | { type: "done" }
   | { type: "error"; message: string };
 
@@ -145,14 +146,32 @@ export class ForestPool implements ReadPool {
    * so it equals one thread's sum.
    */
   async sumProba(job: PredictJob, parts: Float32Array[], rows: number[]): Promise<Float64Array[]> {
+    return this.predictParts(job, parts, rows, "proba", (message) => (message.type === "proba" ? message.proba : undefined));
+  }
+
+  /**
+   * Predicts each part of the rows on its own worker, as sumProba does, but
+   * returns each row's class (the first class of largest mean probability),
+   * so a worker can stop walking a row once its class is settled.
+   */
+  async predictClasses(job: PredictJob, parts: Float32Array[], rows: number[]): Promise<Int32Array[]> {
+    return this.predictParts(job, parts, rows, "classes", (message) => (message.type === "classes" ? message.classes : undefined));
+  }
+
+  private async predictParts<T>(
+    job: PredictJob,
+    parts: Float32Array[],
+    rows: number[],
+    output: PredictOutput,
+    pick: (message: PoolMessage) => T | undefined,
+  ): Promise<T[]> {
     return Promise.all(
       parts.map(async (x, i) => {
-        let proba: Float64Array | undefined;
-        await this.run({ type: "predict", module: this.module, job, x, rows: rows[i] }, [x.buffer], (raw) => {
-          const message = raw as PoolMessage;
-          if (message.type === "proba") proba = message.proba;
+        let result: T | undefined;
+        await this.run({ type: "predict", module: this.module, job, x, rows: rows[i], output }, [x.buffer], (raw) => {
+          result ??= pick(raw as PoolMessage);
         });
-        return proba!;
+        return result!;
       }),
     );
   }
@@ -255,7 +274,10 @@ export function serveForestWorker(
 
 type WorkerRequest =
   | { type: "fit"; module: WebAssembly.Module | Uint8Array; job: ForestJob; indices: number[]; seeds: number[] }
-  | { type: "predict"; module: WebAssembly.Module | Uint8Array; job: PredictJob; x: Float32Array; rows: number };
+  | { type: "predict"; module: WebAssembly.Module | Uint8Array; job: PredictJob; x: Float32Array; rows: number; output: PredictOutput };
+
+/** Output of a prediction worker: the summed class probabilities (proba) or each row's class (classes). */
+type PredictOutput = "proba" | "classes";
 
 /** Copies the job's data into the worker's core once and fits each seed's tree. */
 function fitInWorker(core: Core, message: Extract<WorkerRequest, { type: "fit" }>, port: { postMessage(message: unknown, transfer?: Transferable[]): void }): void {
@@ -287,15 +309,22 @@ function fitInWorker(core: Core, message: Extract<WorkerRequest, { type: "fit" }
   }
 }
 
-/** Rebuilds the trees' prediction forms and sums their probabilities over the rows sent. */
+/** Rebuilds the trees' prediction forms and sums their probabilities over the rows sent, or predicts the rows' classes. */
 function predictInWorker(core: Core, message: Extract<WorkerRequest, { type: "predict" }>, port: { postMessage(message: unknown, transfer?: Transferable[]): void }): void {
   const { job, rows } = message;
   const handles = Int32Array.from(job.trees, (tree) => importPackedTree(core, tree, job.classCount, job.featureCount));
   const x = writeInto(core, message.x);
+  const handlesPtr = writeInto(core, handles);
+  if (message.output === "classes") {
+    const out = core.alloc(rows * 4);
+    core.exports.forestPredictClasses(handlesPtr, handles.length, x, rows, out);
+    const classes = core.i32(out, rows).slice();
+    port.postMessage({ type: "classes", classes }, [classes.buffer]);
+    return;
+  }
   const size = rows * job.classCount;
   const out = core.alloc(size * 8);
   core.f64(out, size).fill(0);
-  const handlesPtr = writeInto(core, handles);
   core.exports.forestAccumulateProba(handlesPtr, handles.length, x, rows, out);
   const proba = core.f64(out, size).slice();
   port.postMessage({ type: "proba", proba }, [proba.buffer]);

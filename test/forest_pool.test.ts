@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { PARALLEL_PREDICT_ROWS, RandomForestClassifier } from "../src/random_forest.ts";
+import { argmaxRows, PARALLEL_PREDICT_ROWS, RandomForestClassifier } from "../src/random_forest.ts";
 import type { Core } from "../src/wasm.ts";
 import { readCsv } from "../src/csv.ts";
 import { bytesSource } from "../src/source.ts";
@@ -64,7 +64,9 @@ describe("forest on worker threads", () => {
       for (let i = 0; i < proba.length; i++) if (proba[i] !== expected[i]) differing++;
       expect(differing).toBe(0);
     }
-    expect(Array.from(await forest.predictAsync(long, nodeForestPool(module, WORKER, 2)))).toEqual(Array.from(forest.predict(long)));
+    const classes = Array.from(await forest.predictAsync(long, nodeForestPool(module, WORKER, 2)));
+    expect(classes).toEqual(Array.from(forest.predict(long)));
+    expect(classes).toEqual(Array.from(argmaxRows(forest.predictProba(long), forest.classCount)));
     long.free();
     forest.dispose();
   });
@@ -73,7 +75,9 @@ describe("forest on worker threads", () => {
     const forest = new RandomForestClassifier(core, { trees: 3, seed: 2 }).fit(heads.train, heads.trainLabels);
     const pool = nodeForestPool(module, WORKER, 2);
     pool.sumProba = () => Promise.reject(new Error("no worker should start"));
+    pool.predictClasses = () => Promise.reject(new Error("no worker should start"));
     expect(Array.from(await forest.predictProbaAsync(heads.test, pool))).toEqual(Array.from(forest.predictProba(heads.test)));
+    expect(Array.from(await forest.predictAsync(heads.test, pool))).toEqual(Array.from(forest.predict(heads.test)));
     forest.dispose();
   });
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { exportTree } from "../src/decision_tree.ts";
-import { RandomForestClassifier } from "../src/random_forest.ts";
+import { argmaxRows, RandomForestClassifier } from "../src/random_forest.ts";
 import { Matrix, type Core } from "../src/wasm.ts";
 import { loadCore, readJson } from "./support/platform.ts";
 import { loadHeads, type HeadsData } from "./support/heads.ts";
@@ -111,6 +111,60 @@ describe("RandomForestClassifier properties", () => {
       }
       rows.free();
     }
+    forest.dispose();
+  });
+
+  it("predict equals the argmax of predictProba", () => {
+    // predict stops walking a row once the trees left cannot change its class. Forests of
+    // 1 to 3 trees settle no row early, and 7 and 25 trees are odd counts.
+    for (const trees of [1, 2, 3, 4, 7, 25]) {
+      const forest = new RandomForestClassifier(core, { trees, seed: 4 }).fit(heads.train, heads.trainLabels);
+      for (const [side, x] of [["train", heads.train], ["test", heads.test]] as const) {
+        const expected = Array.from(argmaxRows(forest.predictProba(x), forest.classCount));
+        expect(Array.from(forest.predict(x)), `${trees} trees, ${side}`).toEqual(expected);
+      }
+      forest.dispose();
+    }
+  });
+
+  it("skips the walks of settled rows", () => {
+    // The rule, written again in JavaScript. Rows are checked from tree floor(T / 2) + 1
+    // on, at every second tree but the last. A row whose leading class sum beats the next
+    // by more than the trees left is settled, and its remaining walks are skipped.
+    const trees = 25;
+    const forest = new RandomForestClassifier(core, { trees, seed: 4 }).fit(heads.train, heads.trainLabels);
+    const x = heads.train;
+    const k = forest.classCount;
+    const sums = new Float64Array(x.rows * k);
+    const settled = new Uint8Array(x.rows);
+    const proba = core.alloc(x.rows * k * 8);
+    let expected = 0;
+
+    for (let t = 0; t < trees; t++) {
+      core.exports.treePredictProba(forest.treeHandles[t], x.ptr, x.rows, proba);
+      const p = core.f64(proba, x.rows * k);
+      for (let i = 0; i < sums.length; i++) sums[i] += p[i];
+      const done = t + 1;
+      const firstCheck = Math.floor(trees / 2) + 1;
+      if (done < firstCheck || done === trees || (done - firstCheck) % 2 !== 0) continue;
+      for (let row = 0; row < x.rows; row++) {
+        if (settled[row]) continue;
+        const sorted = Array.from(sums.subarray(row * k, (row + 1) * k)).sort((a, b) => b - a);
+        if (sorted[0] - sorted[1] > trees - done + 1e-9) {
+          settled[row] = 1;
+          expected += trees - done;
+        }
+      }
+    }
+    core.free(proba);
+
+    const handles = core.copyI32(forest.treeHandles);
+    const out = core.alloc(x.rows * 4);
+    const skipped = core.exports.forestPredictClasses(handles, trees, x.ptr, x.rows, out);
+    core.free(out);
+    core.free(handles);
+    expect(expected).toBeGreaterThan(0);
+    expect(skipped).toBe(expected);
     forest.dispose();
   });
 
