@@ -141,12 +141,11 @@ export class ForestPool implements ReadPool {
 
   /**
    * Sums the trees' class probabilities for each part of the rows on its own
-   * worker. `parts[i]` contains `rows[i]` rows, column-major. The result for
-   * part i has rows[i] × classCount values, summed over the trees in order,
-   * so it equals one thread's sum.
+   * worker. The result for part i has parts[i].rows × classCount values,
+   * summed over the trees in order, so it equals one thread's sum.
    */
-  async sumProba(job: PredictJob, parts: Float32Array[], rows: number[]): Promise<Float64Array[]> {
-    return this.predictParts(job, parts, rows, "proba", (message) => (message.type === "proba" ? message.proba : undefined));
+  async sumProba(job: PredictJob, parts: PredictPart[]): Promise<Float64Array[]> {
+    return this.predictParts(job, parts, "proba", (message) => (message.type === "proba" ? message.proba : undefined));
   }
 
   /**
@@ -154,33 +153,51 @@ export class ForestPool implements ReadPool {
    * returns each row's class (the first class of largest mean probability),
    * so a worker can stop walking a row once its class is settled.
    */
-  async predictClasses(job: PredictJob, parts: Float32Array[], rows: number[]): Promise<Int32Array[]> {
-    return this.predictParts(job, parts, rows, "classes", (message) => (message.type === "classes" ? message.classes : undefined));
+  async predictClasses(job: PredictJob, parts: PredictPart[]): Promise<Int32Array[]> {
+    return this.predictParts(job, parts, "classes", (message) => (message.type === "classes" ? message.classes : undefined));
   }
 
-  private async predictParts<T>(
-    job: PredictJob,
-    parts: Float32Array[],
-    rows: number[],
-    output: PredictOutput,
-    pick: (message: PoolMessage) => T | undefined,
-  ): Promise<T[]> {
-    return Promise.all(
-      parts.map(async (x, i) => {
-        let result: T | undefined;
-        await this.run({ type: "predict", module: this.module, job, x, rows: rows[i], output }, [x.buffer], (raw) => {
+  /**
+   * Sends every worker the trees first and each part's rows after, so the
+   * workers start their cores and import the trees while this thread copies
+   * out the rows, and a part's worker walks while the next part is copied.
+   */
+  private async predictParts<T>(job: PredictJob, parts: PredictPart[], output: PredictOutput, pick: (message: PoolMessage) => T | undefined): Promise<T[]> {
+    const senders: ((message: unknown, transfer: Transferable[]) => void)[] = [];
+    const runs = parts.map(async (part, i) => {
+      let result: T | undefined;
+      const request: WorkerRequest = { type: "predict", module: this.module, job, rows: part.rows, output };
+      await this.run(
+        request,
+        [],
+        (raw) => {
           result ??= pick(raw as PoolMessage);
-        });
-        return result!;
-      }),
-    );
+        },
+        (send) => {
+          senders[i] = send;
+        },
+      );
+      return result!;
+    });
+    parts.forEach((part, i) => {
+      const x = part.values();
+      senders[i]({ type: "rows", x } satisfies WorkerRequest, [x.buffer]);
+    });
+    return Promise.all(runs);
   }
 
   /**
    * Starts a worker, sends it `request` and passes its messages to
    * `onMessage` until it reports "done" or an error; the worker stops either way.
+   * `onStarted`, when given, is called at once with a function that sends
+   * the worker further messages.
    */
-  run(request: unknown, transfer: Transferable[], onMessage: (message: unknown) => void): Promise<void> {
+  run(
+    request: unknown,
+    transfer: Transferable[],
+    onMessage: (message: unknown) => void,
+    onStarted?: (send: (message: unknown, transfer: Transferable[]) => void) => void,
+  ): Promise<void> {
     const failure = isRangeRequest(request) ? "csv: a reading worker failed" : "model: a forest worker failed";
     return new Promise((resolve, reject) => {
       const port = this.factory();
@@ -197,6 +214,7 @@ export class ForestPool implements ReadPool {
         else onMessage(message);
       });
       port.postMessage(request, transfer);
+      onStarted?.((message, more) => port.postMessage(message, more));
     });
   }
 }
@@ -238,7 +256,8 @@ function writeInto(core: Core, array: CopiedArray): number {
 /**
  * Runs in a worker: handles "fit" messages by instantiating the core from
  * the module sent, copying the job's data in once and fitting each seed's
- * tree; "predict" messages likewise; and "csv" messages by parsing one
+ * tree; "predict" messages by importing the trees, and the "rows" message
+ * that follows by predicting those rows; and "csv" messages by parsing one
  * range of a file (csv.ts). `createCore` is `Core.create` and `openSource`
  * reopens a source from its handle (default: Blob and URL handles only),
  * both passed in so this file needs no runtime-specific import.
@@ -248,6 +267,7 @@ export function serveForestWorker(
   createCore: (module: WebAssembly.Module) => Promise<Core>,
   openSource: (handle: SourceHandle) => ByteSource | undefined = openWebHandle,
 ): void {
+  let prediction: Promise<PreparedPrediction> | undefined;
   port.onMessage(async (raw) => {
     if (isRangeRequest(raw)) {
       try {
@@ -260,11 +280,17 @@ export function serveForestWorker(
       return;
     }
     const message = raw as WorkerRequest;
-    if (message.type !== "fit" && message.type !== "predict") return;
+    if (message.type === "predict") {
+      // The rows follow in a "rows" message. This promise is set before any await, so it is
+      // there when they arrive, and its failure is reported when they do.
+      prediction = preparePrediction(createCore, message);
+      prediction.catch(() => {});
+      return;
+    }
+    if (message.type !== "fit" && message.type !== "rows") return;
     try {
-      const core = await createCore(await compiled(message.module));
-      if (message.type === "fit") fitInWorker(core, message, port);
-      else predictInWorker(core, message, port);
+      if (message.type === "fit") fitInWorker(await createCore(await compiled(message.module)), message, port);
+      else predictInWorker(await prediction!, message.x, port);
       port.postMessage({ type: "done" });
     } catch (error) {
       port.postMessage({ type: "error", message: messageOf(error) });
@@ -274,7 +300,14 @@ export function serveForestWorker(
 
 type WorkerRequest =
   | { type: "fit"; module: WebAssembly.Module | Uint8Array; job: ForestJob; indices: number[]; seeds: number[] }
-  | { type: "predict"; module: WebAssembly.Module | Uint8Array; job: PredictJob; x: Float32Array; rows: number; output: PredictOutput };
+  | { type: "predict"; module: WebAssembly.Module | Uint8Array; job: PredictJob; rows: number; output: PredictOutput }
+  | { type: "rows"; x: Float32Array };
+
+/** One part of the rows of a prediction: its row count, and a function that copies out its values, column-major. */
+export interface PredictPart {
+  rows: number;
+  values: () => Float32Array;
+}
 
 /** Output of a prediction worker: the summed class probabilities (proba) or each row's class (classes). */
 type PredictOutput = "proba" | "classes";
@@ -309,23 +342,38 @@ function fitInWorker(core: Core, message: Extract<WorkerRequest, { type: "fit" }
   }
 }
 
-/** Rebuilds the trees' prediction forms and sums their probabilities over the rows sent, or predicts the rows' classes. */
-function predictInWorker(core: Core, message: Extract<WorkerRequest, { type: "predict" }>, port: { postMessage(message: unknown, transfer?: Transferable[]): void }): void {
-  const { job, rows } = message;
+/** A worker's core with a prediction's trees imported, waiting for the rows. */
+interface PreparedPrediction {
+  core: Core;
+  request: Extract<WorkerRequest, { type: "predict" }>;
+  handles: number;
+  treeCount: number;
+}
+
+/** Starts the core and rebuilds the trees' prediction forms in it. */
+async function preparePrediction(createCore: (module: WebAssembly.Module) => Promise<Core>, request: Extract<WorkerRequest, { type: "predict" }>): Promise<PreparedPrediction> {
+  const core = await createCore(await compiled(request.module));
+  const { job } = request;
   const handles = Int32Array.from(job.trees, (tree) => importPackedTree(core, tree, job.classCount, job.featureCount));
-  const x = writeInto(core, message.x);
-  const handlesPtr = writeInto(core, handles);
-  if (message.output === "classes") {
+  return { core, request, handles: writeInto(core, handles), treeCount: handles.length };
+}
+
+/** Sums the prepared trees' probabilities over the rows `values` (column-major), or predicts the rows' classes. */
+function predictInWorker(prepared: PreparedPrediction, values: Float32Array, port: { postMessage(message: unknown, transfer?: Transferable[]): void }): void {
+  const { core, request, handles, treeCount } = prepared;
+  const { rows } = request;
+  const x = writeInto(core, values);
+  if (request.output === "classes") {
     const out = core.alloc(rows * 4);
-    core.exports.forestPredictClasses(handlesPtr, handles.length, x, rows, out);
+    core.exports.forestPredictClasses(handles, treeCount, x, rows, out);
     const classes = core.i32(out, rows).slice();
     port.postMessage({ type: "classes", classes }, [classes.buffer]);
     return;
   }
-  const size = rows * job.classCount;
+  const size = rows * request.job.classCount;
   const out = core.alloc(size * 8);
   core.f64(out, size).fill(0);
-  core.exports.forestAccumulateProba(handlesPtr, handles.length, x, rows, out);
+  core.exports.forestAccumulateProba(handles, treeCount, x, rows, out);
   const proba = core.f64(out, size).slice();
   port.postMessage({ type: "proba", proba }, [proba.buffer]);
 }

@@ -13,7 +13,7 @@
  */
 import { binMatrix, checkSplitter, chooseSplitter, EXACT_BELOW, type Splitter } from "./binning.ts";
 import { checkShapes, TREE_PARAMS, treeImportances } from "./decision_tree.ts";
-import { importPackedTree, packedTree, shareCopy, sharePackedTree, type ForestJob, type ForestPool, type PackedTree, type PredictJob, type TreeMessage } from "./forest_pool.ts";
+import { importPackedTree, packedTree, shareCopy, sharePackedTree, type ForestJob, type ForestPool, type PackedTree, type PredictJob, type PredictPart, type TreeMessage } from "./forest_pool.ts";
 import type { Classifier } from "./model.ts";
 import { resolveParams, type ParamTable } from "./params.ts";
 import type { Core, LabelVector, Matrix } from "./wasm.ts";
@@ -274,7 +274,7 @@ export class RandomForestClassifier implements Classifier {
     const parts = this.partsFor(x, pool);
     if (parts === undefined) return this.predictProba(x);
     const k = this.classCount;
-    const sums = await pool.sumProba(this.predictJob(x), parts.slices, parts.rows);
+    const sums = await pool.sumProba(this.predictJob(x), parts.parts);
     const proba = new Float64Array(x.rows * k);
     sums.forEach((sum, i) => proba.set(sum, parts.starts[i] * k));
     const trees = this.handles.length;
@@ -287,7 +287,7 @@ export class RandomForestClassifier implements Classifier {
     this.checkFitted(x);
     const parts = this.partsFor(x, pool);
     if (parts === undefined) return this.predict(x);
-    const classes = await pool.predictClasses(this.predictJob(x), parts.slices, parts.rows);
+    const classes = await pool.predictClasses(this.predictJob(x), parts.parts);
     const out = new Int32Array(x.rows);
     classes.forEach((part, i) => out.set(part, parts.starts[i]));
     return out;
@@ -305,21 +305,25 @@ export class RandomForestClassifier implements Classifier {
   }
 
   /**
-   * Splits the rows of `x` into one column-major part per worker, or returns
-   * undefined when fewer than two parts would have PARALLEL_PREDICT_ROWS rows.
+   * Splits the rows of `x` into one part per worker, whose values the pool
+   * copies out column-major when it sends them. Returns undefined when fewer
+   * than two parts would have PARALLEL_PREDICT_ROWS rows.
    */
-  private partsFor(x: Matrix, pool: ForestPool): { slices: Float32Array[]; rows: number[]; starts: number[] } | undefined {
-    const parts = Math.min(pool.size, Math.floor(x.rows / PARALLEL_PREDICT_ROWS));
-    if (parts <= 1) return undefined;
-    const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * x.rows) / parts));
-    const rows = bounds.slice(1).map((end, i) => end - bounds[i]);
-    const columns = Array.from({ length: x.cols }, (_, j) => this.core.f32(x.ptr + j * x.rows * 4, x.rows));
-    const slices = rows.map((count, i) => {
-      const slice = new Float32Array(count * x.cols);
-      for (let j = 0; j < x.cols; j++) slice.set(columns[j].subarray(bounds[i], bounds[i] + count), j * count);
-      return slice;
+  private partsFor(x: Matrix, pool: ForestPool): { parts: PredictPart[]; starts: number[] } | undefined {
+    const count = Math.min(pool.size, Math.floor(x.rows / PARALLEL_PREDICT_ROWS));
+    if (count <= 1) return undefined;
+    const bounds = Array.from({ length: count + 1 }, (_, i) => Math.round((i * x.rows) / count));
+    const parts = bounds.slice(1).map((end, i): PredictPart => {
+      const start = bounds[i];
+      const rows = end - start;
+      const values = () => {
+        const slice = new Float32Array(rows * x.cols);
+        for (let j = 0; j < x.cols; j++) slice.set(this.core.f32(x.ptr + (j * x.rows + start) * 4, rows), j * rows);
+        return slice;
+      };
+      return { rows, values };
     });
-    return { slices, rows, starts: bounds.slice(0, parts) };
+    return { parts, starts: bounds.slice(0, count) };
   }
 
   /**
