@@ -1,18 +1,21 @@
 /**
  * Measures one thread's fit and walk of histogram trees on a split that
- * `npm run bench` prepared. The walk runs over three sets of rows: the test
- * rows as they are, 1,024 distinct test rows repeated (so the rows and most
- * visited nodes stay in cache), and one row repeated (one path per tree, so
- * its loads hit the cache). The gaps between the three show how much of a
+ * `npm run bench` prepared. The walk runs over three sets of rows. The first
+ * is the test rows as they are. The second repeats 1,024 distinct test rows
+ * (all the test rows on a smaller split), so the rows and most visited
+ * nodes stay in cache. The third repeats one row, so each tree has one path
+ * and its loads hit the cache. The gaps between the three show how much of a
  * walk's time goes to memory.
  *
- *   node bench/work/bundle/walk_probe.js --split bench/work/split-1650000 [--trees 16] [--wasm dist/flowguard.wasm]
+ *   node bench/work/bundle/walk_probe.js --split bench/work/split-1650000 [--trees 16]
  *
  * Prints seconds per tree for the fit and nanoseconds per row and tree for
- * each walk, with what that rate would give for the benchmark's prediction
- * step (every grown row, 100 trees, 2 workers) before the calls' own cost.
+ * each walk. Each walk line ends with an estimate: what that rate would give
+ * for the benchmark's prediction step (every row of the split, 100 trees, 2
+ * workers, every tree walked), before the calls' own cost. See USAGE below.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { RandomForestClassifier } from "../src/random_forest.ts";
 import { Core, LabelVector, Matrix } from "../src/wasm.ts";
@@ -23,18 +26,47 @@ const DISTINCT_ROWS = 1024;
 const BENCH_TREES = 100;
 const BENCH_WORKERS = 2;
 
-const { values } = parseArgs({
-  options: {
-    split: { type: "string" },
-    trees: { type: "string", default: "16" },
-    wasm: { type: "string", default: "dist/flowguard.wasm" },
-  },
-});
-if (values.split === undefined) {
-  throw new Error("walk_probe: --split is missing; give a folder that `npm run bench` prepared, such as bench/work/split-1650000");
+const USAGE = `usage: node bench/work/bundle/walk_probe.js --split DIR [--trees N] [--wasm FILE]
+
+Run it from the repository root, after \`npm run bench\` has prepared a split:
+the split of an N-row run is bench/work/split-N, for example
+bench/work/split-1650000 after the default run. Timings mean little on small
+splits. --trees sets the trees fitted (default 16), and --wasm the core
+(default dist/flowguard.wasm).`;
+
+/** Prints `message` and the usage to stderr and exits with status 1. */
+function fail(message: string): never {
+  console.error(`walk_probe: ${message}\n\n${USAGE}`);
+  process.exit(1);
 }
+
+let values: { split?: string; trees: string; wasm: string; help?: boolean };
+try {
+  values = parseArgs({
+    options: {
+      split: { type: "string" },
+      trees: { type: "string", default: "16" },
+      wasm: { type: "string", default: "dist/flowguard.wasm" },
+      help: { type: "boolean" },
+    },
+  }).values as typeof values;
+} catch (error) {
+  fail((error as Error).message);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (values.split === undefined) fail("--split is missing");
 const trees = Number(values.trees);
-if (!Number.isInteger(trees) || trees < 1) throw new Error(`walk_probe: --trees ${values.trees} is invalid; give a whole number of 1 or more`);
+if (!Number.isInteger(trees) || trees < 1) fail(`--trees ${values.trees} is invalid; give a whole number of 1 or more`);
+if (!existsSync(join(values.split, "meta.json"))) {
+  const parent = dirname(values.split);
+  const prepared = existsSync(parent) ? readdirSync(parent).filter((name) => name.startsWith("split-")) : [];
+  const found = prepared.length > 0 ? ` Prepared splits in ${parent}: ${prepared.join(", ")}.` : "";
+  fail(`${values.split} is not a prepared split (no meta.json). Run \`npm run bench -- --rows N\` to prepare bench/work/split-N.${found}`);
+}
+if (!existsSync(values.wasm)) fail(`the core ${values.wasm} was not found; run this from the repository root after \`npm run build\`, or pass --wasm FILE`);
 
 const dir = values.split;
 const meta = JSON.parse(readFileSync(`${dir}/meta.json`, "utf8")) as PreparedMeta;
@@ -61,10 +93,11 @@ function rowsFrom(pick: (row: number) => number): Matrix {
   return copy;
 }
 
-const spacing = Math.max(1, Math.floor(xTest.rows / DISTINCT_ROWS));
+const distinct = Math.min(DISTINCT_ROWS, xTest.rows);
+const spacing = Math.floor(xTest.rows / distinct);
 const walks: [string, Matrix][] = [
   ["test rows", xTest],
-  [`${DISTINCT_ROWS} distinct rows`, rowsFrom((i) => (i % DISTINCT_ROWS) * spacing % xTest.rows)],
+  [`${distinct} distinct rows`, rowsFrom((i) => (i % distinct) * spacing)],
   ["one row", rowsFrom(() => 0)],
 ];
 // The first prediction also builds each tree's prediction form.

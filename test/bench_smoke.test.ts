@@ -116,9 +116,24 @@ describe("benchmark smoke run", () => {
     const lines = probe.stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^fit: 2 trees on \d+ rows in one thread, \d+\.\d{3} s per tree/);
-    for (const walk of ["test rows", "1024 distinct rows", "one row"]) {
+    for (const walk of ["test rows", "\\d+ distinct rows", "one row"]) {
       expect(probe.stdout).toMatch(new RegExp(`^walk, ${walk}: \\d+\\.\\d ns per row and tree, \\d+\\.\\d{2} s for the benchmark's prediction$`, "m"));
     }
+  });
+
+  it("names the prepared splits when the probe's split is missing", () => {
+    const missing = join(work, "split-5");
+    const probe = spawnSync(process.execPath, [join(work, "bundle", "walk_probe.js"), "--split", missing], { encoding: "utf8" });
+    expect(probe.status).toBe(1);
+    expect(probe.stderr).toContain(`walk_probe: ${missing} is not a prepared split (no meta.json).`);
+    expect(probe.stderr).toContain(`Prepared splits in ${work}: split-${ROWS}.`);
+  });
+
+  it("prints the walk probe's usage", () => {
+    const probe = spawnSync(process.execPath, [join(work, "bundle", "walk_probe.js"), "--help"], { encoding: "utf8" });
+    expect(probe.status).toBe(0);
+    expect(probe.stdout).toContain("usage: node bench/work/bundle/walk_probe.js --split DIR");
+    expect(probe.stdout).toContain("the split of an N-row run is bench/work/split-N");
   });
 
   it("labels every printed line as timing-only", () => {
