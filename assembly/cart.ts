@@ -959,9 +959,9 @@ export function treeListProbaInto(trees: Array<Tree>, x: usize, rows: i32, out: 
 
 /**
  * Writes, for each row of column-major float32 `x`, the first class of
- * largest mean probability over `trees` into int32 `out`: the class that
- * `treeListProbaInto` followed by a division by the tree count and an
- * argmax gives. Returns how many walks (rows × trees) it skipped.
+ * largest mean probability over `trees` into int32 `out`. That is the class
+ * that `treeListProbaInto`, a division by the tree count and an argmax
+ * give. Returns how many walks (rows × trees) it skipped.
  *
  * A row stops being walked once its class is settled. Each tree adds at
  * most 1 to a class's sum (its leaf fractions are at most 1, and never
@@ -998,9 +998,9 @@ export function treeListClassesInto(trees: Array<Tree>, x: usize, rows: i32, out
       walkRows(unchecked(trees[t]), chunk, ids, active, sums, true);
       const done = t + 1;
       if (done >= firstCheck && done < treeCount && (done - firstCheck) % SETTLE_EVERY == 0) {
-        const kept = keepUnsettled(sums, ids, active, k, <f64>(treeCount - done), margin);
-        skipped += <f64>(active - kept) * <f64>(treeCount - done);
-        active = kept;
+        const unsettled = keepUnsettled(sums, ids, active, k, <f64>(treeCount - done), margin);
+        skipped += <f64>(active - unsettled) * <f64>(treeCount - done);
+        active = unsettled;
         if (active == 0) break;
       }
     }
@@ -1042,7 +1042,7 @@ const SETTLE_MARGIN: f64 = 1e-9;
  * returns how many it kept.
  */
 function keepUnsettled(sums: usize, ids: usize, active: i32, k: i32, treesLeft: f64, margin: f64): i32 {
-  let kept = 0;
+  let unsettled = 0;
   const bound = treesLeft + margin;
   for (let i = 0; i < active; i++) {
     const id = load<i32>(ids + (<usize>i << 2));
@@ -1055,10 +1055,10 @@ function keepUnsettled(sums: usize, ids: usize, active: i32, k: i32, treesLeft: 
       first = max(first, value);
     }
     if (first - second > bound) continue;
-    store<i32>(ids + (<usize>kept << 2), id);
-    kept++;
+    store<i32>(ids + (<usize>unsettled << 2), id);
+    unsettled++;
   }
-  return kept;
+  return unsettled;
 }
 
 /**

@@ -59,22 +59,24 @@ export function forestTreeFit(
  * divides by the tree count.
  */
 export function forestAccumulateProba(handles: usize, treeCount: i32, x: usize, rows: i32, out: usize): void {
-  const trees = new Array<Tree>(treeCount);
-  for (let t = 0; t < treeCount; t++) trees[t] = getTree(load<i32>(handles + (<usize>t << 2)));
-  treeListProbaInto(trees, x, rows, out, true);
+  treeListProbaInto(treesOf(handles, treeCount), x, rows, out, true);
 }
 
 /**
- * Writes the forest's class for each row into int32 `out`: the first class
- * of largest mean probability over the listed trees, as the argmax of
- * forestAccumulateProba's sums gives it, but rows whose class is settled
- * before the last tree are not walked further (see treeListClassesInto).
- * Returns the number of row and tree walks skipped.
+ * Writes the forest's class for each row into int32 `out`, the argmax of
+ * forestAccumulateProba's sums over the listed trees. Rows whose class is
+ * settled before the last tree are not walked further (see
+ * treeListClassesInto). Returns the number of row and tree walks skipped.
  */
 export function forestPredictClasses(handles: usize, treeCount: i32, x: usize, rows: i32, out: usize): f64 {
+  return treeListClassesInto(treesOf(handles, treeCount), x, rows, out);
+}
+
+/** Returns the trees of `treeCount` int32 handles at `handles`, in order. */
+function treesOf(handles: usize, treeCount: i32): Array<Tree> {
   const trees = new Array<Tree>(treeCount);
   for (let t = 0; t < treeCount; t++) trees[t] = getTree(load<i32>(handles + (<usize>t << 2)));
-  return treeListClassesInto(trees, x, rows, out);
+  return trees;
 }
 
 /** Writes the normalised importances of one tree into float64 `out`. */
