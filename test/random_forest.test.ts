@@ -114,6 +114,44 @@ describe("RandomForestClassifier properties", () => {
     forest.dispose();
   });
 
+  it("sums every row's trees in order across blocks of path-ordered rows", () => {
+    // From 8 trees on, the walk takes rows in blocks of 4 chunks of 65,536, sorted by
+    // their path in the first tree. 2 blocks and a part, of test rows in a scattered
+    // order, must get exactly the sums of the trees' own probabilities, added in tree order.
+    const trees = 8;
+    const forest = new RandomForestClassifier(core, { trees, seed: 2 }).fit(heads.train, heads.trainLabels);
+    const source = heads.test;
+    const rows = 2 * 4 * 65_536 + 12_345;
+    const values = Array.from({ length: source.cols }, (_, j) => {
+      const column = core.f32(source.ptr + j * source.rows * 4, source.rows);
+      return Float32Array.from({ length: rows }, (_, i) => column[(i * 7_919) % source.rows]);
+    });
+    const x = Matrix.upload(core, values, rows);
+    const k = forest.classCount;
+    const expected = new Float64Array(rows * k);
+    const proba = core.alloc(rows * k * 8);
+    for (let t = 0; t < trees; t++) {
+      core.exports.treePredictProba(forest.treeHandles[t], x.ptr, rows, proba);
+      const p = core.f64(proba, rows * k);
+      for (let i = 0; i < expected.length; i++) expected[i] += p[i];
+    }
+    core.free(proba);
+
+    const handles = core.copyI32(forest.treeHandles);
+    const sums = core.alloc(rows * k * 8);
+    core.f64(sums, rows * k).fill(0);
+    core.exports.forestAccumulateProba(handles, trees, x.ptr, rows, sums);
+    const got = core.f64(sums, rows * k).slice();
+    core.free(sums);
+    core.free(handles);
+    let differing = 0;
+    for (let i = 0; i < got.length; i++) if (got[i] !== expected[i]) differing++;
+    expect(differing).toBe(0);
+    expect(Array.from(forest.predict(x))).toEqual(Array.from(argmaxRows(expected, k)));
+    x.free();
+    forest.dispose();
+  });
+
   it("predict equals the argmax of predictProba", () => {
     // predict stops walking a row once the trees left cannot change its class. Forests of
     // 1 to 3 trees settle no row early, and 7 and 25 trees are odd counts.
