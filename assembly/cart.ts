@@ -22,7 +22,7 @@
 
 import { MersenneTwister, RAND_R_MAX, randInt } from "./util/mt19937";
 import { transposeRows } from "./util/column";
-import { sortKeys } from "./util/sort";
+import { sortKeys, sortKeysByHighBits } from "./util/sort";
 
 /** Values closer than this (in float32) are treated as equal when placing splits. */
 export const FEATURE_THRESHOLD: f32 = 1e-7;
@@ -978,8 +978,8 @@ const ORDER_MIN_TREES: i32 = 8;
 const BLOCK_CHUNKS: i32 = 4;
 /** Bits of a row's sort key that hold its position in the block (blocks have at most 2^20 rows). */
 const INDEX_BITS: i32 = 20;
-/** Path turns in a row's sort key. */
-const PATH_TURNS: i32 = 64 - INDEX_BITS;
+/** Path turns in a row's sort key (16, 24, 32 and 44 turns walked as fast). */
+const PATH_TURNS: i32 = 24;
 
 /**
  * Rows of a column-major matrix, copied to row-major chunks for walking.
@@ -1005,6 +1005,7 @@ class RowBlock {
   blockValues: usize = 0;
   /** Ordered: the sort keys, whose low INDEX_BITS bits give each walk position's row in the block. */
   keys: usize = 0;
+  scratch: usize = 0;
 
   constructor(public tree: Tree, rows: i32, ordered: bool) {
     this.featureCount = tree.featureCount;
@@ -1015,6 +1016,7 @@ class RowBlock {
     if (ordered) {
       this.blockValues = heap.alloc((<usize>this.blockRows * <usize>this.featureCount) << 2);
       this.keys = heap.alloc(<usize>this.blockRows << 3);
+      this.scratch = heap.alloc(<usize>this.blockRows << 3);
     }
   }
 
@@ -1042,7 +1044,7 @@ class RowBlock {
       }
       store<u64>(keys + (<usize>i << 3), key | <u64>i);
     }
-    sortKeys(keys, count);
+    sortKeysByHighBits(keys, this.scratch, count, 64 - PATH_TURNS);
   }
 
   /**
@@ -1073,6 +1075,7 @@ class RowBlock {
     if (!this.ordered) return;
     heap.free(this.blockValues);
     heap.free(this.keys);
+    heap.free(this.scratch);
   }
 }
 

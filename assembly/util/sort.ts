@@ -92,3 +92,40 @@ export function sortKeys(base: usize, count: i32): void {
   const depthLimit = 2 * (32 - clz<i32>(count));
   quickSort(base, 0, count - 1, depthLimit);
 }
+
+/**
+ * Sorts `count` u64 values at `base` by their bits from `lowBit` up, a byte
+ * at a time from the lowest (a stable radix sort), so values equal in those
+ * bits keep their order. `scratch` has room for `count` values. Takes
+ * ceil((64 - lowBit) / 8) passes over the values, each counting then moving.
+ */
+export function sortKeysByHighBits(base: usize, scratch: usize, count: i32, lowBit: i32): void {
+  const counts = heap.alloc(256 << 2);
+  let from = base;
+  let to = scratch;
+  for (let shift = lowBit; shift < 64; shift += 8) {
+    memory.fill(counts, 0, 256 << 2);
+    for (let i = 0; i < count; i++) {
+      const at = counts + (<usize>((load<u64>(from + (<usize>i << 3)) >>> <u64>shift) & 0xff) << 2);
+      store<i32>(at, load<i32>(at) + 1);
+    }
+    let offset = 0;
+    for (let d: usize = 0; d < 256; d++) {
+      const n = load<i32>(counts + (d << 2));
+      store<i32>(counts + (d << 2), offset);
+      offset += n;
+    }
+    for (let i = 0; i < count; i++) {
+      const value = load<u64>(from + (<usize>i << 3));
+      const at = counts + (<usize>((value >>> <u64>shift) & 0xff) << 2);
+      const place = load<i32>(at);
+      store<i32>(at, place + 1);
+      store<u64>(to + (<usize>place << 3), value);
+    }
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+  if (from != base) memory.copy(base, from, <usize>count << 3);
+  heap.free(counts);
+}
