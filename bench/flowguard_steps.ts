@@ -188,6 +188,8 @@ const forestStep: FlowguardStep = async (context) => {
     else forest.fit(split.xTrain, split.yTrain);
   });
   for (let run = 0; run < context.runs; run++) {
+    // Each run starts its workers: the test rows reuse those of the training rows, and no more.
+    pool?.close();
     (globalThis as { gc?: () => void }).gc?.();
     const start = performance.now();
     const testPredicted = pool
@@ -228,7 +230,8 @@ function predictThreads(runtime: RuntimeName, workers: number, split: LoadedSpli
   };
   const train = describe(split.xTrain.rows);
   const test = describe(split.xTest.rows);
-  return train === test ? train : `${train} for the training rows, ${test} for the test rows`;
+  if (train === test) return train === "1 thread" ? train : `${train}, started per run and kept from the training rows for the test rows`;
+  return `${train} for the training rows, ${test} for the test rows`;
 }
 
 const logisticStep: FlowguardStep = async (context) => {

@@ -394,6 +394,7 @@ async function runExperimentCommand(host: CliHost, argv: string[]): Promise<numb
   // The pool reads large plain CSV files in parallel and fits the forest's trees.
   const pool = workers > 1 && host.forestPool ? await host.forestPool(workers) : undefined;
   const forestPool = args.models.includes("rf") ? pool : undefined;
+  // Prediction workers kept for a forest's next prediction are stopped once the run is over.
   const result: ExperimentResult = await runExperiment(recipe, {
     core,
     open: (path) => host.open(path),
@@ -404,7 +405,7 @@ async function runExperimentCommand(host: CliHost, argv: string[]): Promise<numb
     csv: { encoding: args.encoding, strict: args.strict, pool },
     runtime: host.runtime,
     onProgress: progressPrinter(host.stderr, args.quiet),
-  });
+  }).finally(() => pool?.close());
 
   const report = recipe.name.startsWith("study-") ? { ...result.report, study: STUDY_FIGURES[recipe.name] } : result.report;
   const width = host.terminalWidth() ?? 100;

@@ -24,6 +24,9 @@ export interface WorkerPort {
   onMessage(handler: (message: unknown) => void): void;
   onError(handler: (error: unknown) => void): void;
   terminate(): void;
+  /** Lets the process exit while the worker waits idle (Node and Bun), and undoes it. */
+  unref?(): void;
+  ref?(): void;
 }
 
 /** Creates one worker running a script that calls `serveForestWorker`. */
@@ -90,17 +93,38 @@ type PoolMessage =
   | { type: "error"; message: string };
 
 /**
+ * Default milliseconds that a prediction's workers wait, with the forest's
+ * trees imported, for the next prediction of the same forest. A worker kept
+ * does not keep a Node or Bun process from exiting.
+ */
+export const KEEP_PREDICTION_WORKERS_MS = 2000;
+
+/** Options of a ForestPool. */
+export interface ForestPoolOptions {
+  /** Milliseconds a prediction's workers are kept for the next prediction of the same forest; 0 stops them at once. Default KEEP_PREDICTION_WORKERS_MS. */
+  keepPredictionWorkersMs?: number;
+}
+
+/**
  * A fixed number of workers that fit forest trees and predict with them.
  * They also read large CSV files in parallel (`readCsv`'s `pool` option).
+ *
+ * Workers start per request and stop after it, except that a prediction's
+ * workers stay for a while (`keepPredictionWorkersMs`) with the trees imported, so
+ * that predicting the same forest again (training rows, then test rows)
+ * skips starting them and importing the trees. `close` stops them at once.
  */
 export class ForestPool implements ReadPool {
   readonly size: number;
   private readonly factory: WorkerFactory;
   /** The core's module, sent with every request. Range reads use it for the CSV fast path. */
   readonly module: WebAssembly.Module | Uint8Array;
+  /** Prediction workers waiting for their forest's next prediction. */
+  private kept: KeptWorker[] = [];
+  private readonly keepMs: number;
 
   /**
-   * Creates a pool of `size` workers (started per fit, stopped after it).
+   * Creates a pool of `size` workers (started per request; see the class).
    * `module` is the compiled core, or its bytes for runtimes that cannot
    * post a WebAssembly.Module to a worker.
    *
@@ -108,10 +132,15 @@ export class ForestPool implements ReadPool {
    * const pool = new ForestPool(workerFactory, 2, module);
    * await new RandomForestClassifier(core, { trees: 100 }).fitAsync(x, y, pool);
    */
-  constructor(factory: WorkerFactory, size: number, module: WebAssembly.Module | Uint8Array) {
+  constructor(factory: WorkerFactory, size: number, module: WebAssembly.Module | Uint8Array, options: ForestPoolOptions = {}) {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`model: forest pool size must be an integer of at least 1, got ${size}`);
     }
+    const keepMs = options.keepPredictionWorkersMs ?? KEEP_PREDICTION_WORKERS_MS;
+    if (!(keepMs >= 0 && keepMs <= 2 ** 31 - 1)) {
+      throw new RangeError(`model: keepPredictionWorkersMs must be a number of milliseconds from 0 to 2147483647, got ${keepMs}`);
+    }
+    this.keepMs = keepMs;
     this.factory = factory;
     this.size = size;
     this.module = module;
@@ -123,6 +152,7 @@ export class ForestPool implements ReadPool {
    * round-robin, so each worker fits about the same number of trees.
    */
   async fitTrees(job: ForestJob, seeds: Uint32Array, onTree: (tree: TreeMessage) => void): Promise<void> {
+    this.close();
     const workerCount = Math.min(this.size, seeds.length);
     const runs: Promise<void>[] = [];
     for (let w = 0; w < workerCount; w++) {
@@ -161,27 +191,32 @@ export class ForestPool implements ReadPool {
    * Sends every worker the trees first and each part's rows after, so the
    * workers start their cores and import the trees while this thread copies
    * out the rows, and a part's worker walks while the next part is copied.
+   * A worker kept from a prediction of the same trees gets only the rows.
    */
   private async predictParts<T>(job: PredictJob, parts: PredictPart[], output: PredictOutput, pick: (message: PoolMessage) => T | undefined): Promise<T[]> {
-    const senders: ((message: unknown, transfer: Transferable[]) => void)[] = [];
+    this.dropKeptExcept(job.trees);
+    const channels: Channel[] = [];
     const runs = parts.map(async (part, i) => {
+      const kept = this.takeKept(job.trees);
+      const channel = kept ?? new Channel(this.factory());
+      channels[i] = channel;
       let result: T | undefined;
-      const request: WorkerRequest = { type: "predict", module: this.module, job, rows: part.rows, output };
-      await this.run(
-        request,
-        [],
-        (raw) => {
-          result ??= pick(raw as PoolMessage);
-        },
-        (send) => {
-          senders[i] = send;
-        },
-      );
+      const request: WorkerRequest = { type: "predict", module: this.module, job: kept ? { ...job, trees: [] } : job, rows: part.rows, output, reuse: kept !== undefined };
+      const finished = channel.request(request, [], MODEL_FAILURE, (raw) => {
+        result ??= pick(raw as PoolMessage);
+      });
+      try {
+        await finished;
+      } catch (error) {
+        channel.port.terminate();
+        throw error;
+      }
+      this.keep(channel, job.trees);
       return result!;
     });
     parts.forEach((part, i) => {
       const x = part.values();
-      senders[i]({ type: "rows", x } satisfies WorkerRequest, [x.buffer]);
+      channels[i].port.postMessage({ type: "rows", x } satisfies WorkerRequest, [x.buffer]);
     });
     return Promise.all(runs);
   }
@@ -192,29 +227,116 @@ export class ForestPool implements ReadPool {
    * `onStarted`, when given, is called at once with a function that sends
    * the worker further messages.
    */
-  run(
+  async run(
     request: unknown,
     transfer: Transferable[],
     onMessage: (message: unknown) => void,
     onStarted?: (send: (message: unknown, transfer: Transferable[]) => void) => void,
   ): Promise<void> {
-    const failure = isRangeRequest(request) ? "csv: a reading worker failed" : "model: a forest worker failed";
+    const channel = new Channel(this.factory());
+    const failure = isRangeRequest(request) ? "csv: a reading worker failed" : MODEL_FAILURE;
+    const finished = channel.request(request, transfer, failure, onMessage);
+    onStarted?.((message, more) => channel.port.postMessage(message, more));
+    try {
+      await finished;
+    } finally {
+      channel.port.terminate();
+    }
+  }
+
+  /** Stops the prediction workers kept for a next prediction at once. The pool stays usable. */
+  close(): void {
+    this.dropKeptExcept(undefined);
+  }
+
+  /** Keeps a prediction worker holding `trees` idle for a while, unless as many are kept as the pool has workers. */
+  private keep(channel: Channel, trees: PackedTree[]): void {
+    if (this.kept.length >= this.size || this.keepMs === 0) {
+      channel.port.terminate();
+      return;
+    }
+    const entry: KeptWorker = { channel, trees, timer: undefined };
+    const drop = () => {
+      const at = this.kept.indexOf(entry);
+      if (at < 0) return;
+      this.kept.splice(at, 1);
+      clearTimeout(entry.timer);
+      channel.port.terminate();
+    };
+    // A kept worker that fails is dropped; nothing waits for its messages.
+    channel.listen(() => {}, drop);
+    entry.timer = setTimeout(drop, this.keepMs);
+    (entry.timer as { unref?: () => void }).unref?.();
+    channel.port.unref?.();
+    this.kept.push(entry);
+  }
+
+  /** Takes a kept worker that holds `trees`, if there is one. */
+  private takeKept(trees: PackedTree[]): Channel | undefined {
+    const at = this.kept.findIndex((entry) => entry.trees === trees);
+    if (at < 0) return undefined;
+    const [entry] = this.kept.splice(at, 1);
+    clearTimeout(entry.timer);
+    entry.channel.port.ref?.();
+    return entry.channel;
+  }
+
+  /** Stops the kept workers that hold other trees than `trees` (all of them when undefined). */
+  private dropKeptExcept(trees: PackedTree[] | undefined): void {
+    const stay: KeptWorker[] = [];
+    for (const entry of this.kept) {
+      if (trees !== undefined && entry.trees === trees) {
+        stay.push(entry);
+        continue;
+      }
+      clearTimeout(entry.timer);
+      entry.channel.port.terminate();
+    }
+    this.kept = stay;
+  }
+}
+
+const MODEL_FAILURE = "model: a forest worker failed";
+
+/** A prediction worker kept idle with the trees it imported. */
+interface KeptWorker {
+  channel: Channel;
+  trees: PackedTree[];
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** A started worker whose message and error handlers are set per request, so one worker can serve several. */
+class Channel {
+  private onMessage: (message: unknown) => void = () => {};
+  private onError: (error: unknown) => void = () => {};
+
+  constructor(readonly port: WorkerPort) {
+    port.onMessage((message) => this.onMessage(message));
+    port.onError((error) => this.onError(error));
+  }
+
+  listen(onMessage: (message: unknown) => void, onError: (error: unknown) => void): void {
+    this.onMessage = onMessage;
+    this.onError = onError;
+  }
+
+  /**
+   * Sends `request` and passes the worker's messages to `onMessage`. Resolves
+   * when the worker reports "done"; rejects, prefixed with `failure`, when it
+   * reports an error or fails.
+   */
+  request(request: unknown, transfer: Transferable[], failure: string, onMessage: (message: unknown) => void): Promise<void> {
     return new Promise((resolve, reject) => {
-      const port = this.factory();
-      const finish = (error?: Error) => {
-        port.terminate();
-        if (error) reject(error);
-        else resolve();
-      };
-      port.onError((error) => finish(new Error(`${failure}: ${messageOf(error)}`)));
-      port.onMessage((raw) => {
-        const message = raw as { type: string; message?: string };
-        if (message.type === "done") finish();
-        else if (message.type === "error") finish(new Error(`${failure}: ${message.message}`));
-        else onMessage(message);
-      });
-      port.postMessage(request, transfer);
-      onStarted?.((message, more) => port.postMessage(message, more));
+      this.listen(
+        (raw) => {
+          const message = raw as { type: string; message?: string };
+          if (message.type === "done") resolve();
+          else if (message.type === "error") reject(new Error(`${failure}: ${message.message}`));
+          else onMessage(message);
+        },
+        (error) => reject(new Error(`${failure}: ${messageOf(error)}`)),
+      );
+      this.port.postMessage(request, transfer);
     });
   }
 }
@@ -282,8 +404,10 @@ export function serveForestWorker(
     const message = raw as WorkerRequest;
     if (message.type === "predict") {
       // The rows follow in a "rows" message. This promise is set before any await, so it is
-      // there when they arrive, and its failure is reported when they do.
-      prediction = preparePrediction(createCore, message);
+      // there when they arrive, and its failure is reported when they do. A worker kept from
+      // the last prediction of the same forest keeps its core and trees.
+      const kept = message.reuse ? prediction : undefined;
+      prediction = kept ? kept.then((prepared) => ({ ...prepared, request: message })) : preparePrediction(createCore, message);
       prediction.catch(() => {});
       return;
     }
@@ -300,7 +424,7 @@ export function serveForestWorker(
 
 type WorkerRequest =
   | { type: "fit"; module: WebAssembly.Module | Uint8Array; job: ForestJob; indices: number[]; seeds: number[] }
-  | { type: "predict"; module: WebAssembly.Module | Uint8Array; job: PredictJob; rows: number; output: PredictOutput }
+  | { type: "predict"; module: WebAssembly.Module | Uint8Array; job: PredictJob; rows: number; output: PredictOutput; reuse: boolean }
   | { type: "rows"; x: Float32Array };
 
 /** One part of the rows of a prediction: its row count, and a function that copies out its values, column-major. */
@@ -362,11 +486,14 @@ async function preparePrediction(createCore: (module: WebAssembly.Module) => Pro
 function predictInWorker(prepared: PreparedPrediction, values: Float32Array, port: { postMessage(message: unknown, transfer?: Transferable[]): void }): void {
   const { core, request, handles, treeCount } = prepared;
   const { rows } = request;
+  // The worker may be kept for the next prediction, so the rows and results are freed.
   const x = writeInto(core, values);
   if (request.output === "classes") {
     const out = core.alloc(rows * 4);
     core.exports.forestPredictClasses(handles, treeCount, x, rows, out);
     const classes = core.i32(out, rows).slice();
+    core.free(out);
+    core.free(x);
     port.postMessage({ type: "classes", classes }, [classes.buffer]);
     return;
   }
@@ -375,6 +502,8 @@ function predictInWorker(prepared: PreparedPrediction, values: Float32Array, por
   core.f64(out, size).fill(0);
   core.exports.forestAccumulateProba(handles, treeCount, x, rows, out);
   const proba = core.f64(out, size).slice();
+  core.free(out);
+  core.free(x);
   port.postMessage({ type: "proba", proba }, [proba.buffer]);
 }
 
@@ -416,7 +545,7 @@ export function importPackedTree(core: Core, tree: PackedTree, classCount: numbe
  * Returns a pool of standard module Web Workers (browsers, Deno, Bun)
  * running `script`, a file that calls `serveWebForestWorker`.
  */
-export function webForestPool(module: WebAssembly.Module | Uint8Array, script: URL, size: number): ForestPool {
+export function webForestPool(module: WebAssembly.Module | Uint8Array, script: URL, size: number, options?: ForestPoolOptions): ForestPool {
   const factory = (): WorkerPort => {
     const worker = new Worker(script, { type: "module" });
     return {
@@ -432,9 +561,12 @@ export function webForestPool(module: WebAssembly.Module | Uint8Array, script: U
         };
       },
       terminate: () => worker.terminate(),
+      // Bun's workers have these; browsers' and Deno's do not.
+      unref: () => (worker as { unref?: () => void }).unref?.(),
+      ref: () => (worker as { ref?: () => void }).ref?.(),
     };
   };
-  return new ForestPool(factory, size, module);
+  return new ForestPool(factory, size, module, options);
 }
 
 /** Serves forest fits inside a standard Web Worker (the worker side of `webForestPool`). */

@@ -60,7 +60,8 @@ export type { Classifier, ModelKind } from "./model.ts";
 export { GaussianNB, type GaussianNBOptions } from "./gaussian_nb.ts";
 export { DecisionTreeClassifier, type DecisionTreeOptions } from "./decision_tree.ts";
 export { RandomForestClassifier, type RandomForestOptions } from "./random_forest.ts";
-export type { ForestPool } from "./forest_pool.ts";
+export type { ForestPool, ForestPoolOptions } from "./forest_pool.ts";
+export { KEEP_PREDICTION_WORKERS_MS } from "./forest_pool.ts";
 export { LogisticRegression, type LogisticRegressionOptions } from "./logistic_regression.ts";
 
 // Reports.

@@ -8,7 +8,8 @@ import type { Core } from "../src/wasm.ts";
 import { readCsv } from "../src/csv.ts";
 import { bytesSource } from "../src/source.ts";
 import { fileSource } from "../runtimes/node/files.ts";
-import { nodeForestPool } from "../runtimes/node/forest_pool.ts";
+import { ForestPool, type WorkerPort } from "../src/forest_pool.ts";
+import { nodeForestPool, nodeWorkerFactory } from "../runtimes/node/forest_pool.ts";
 import { loadCore } from "../runtimes/node/wasm.ts";
 import { loadHeads, tileRows, type HeadsData } from "./support/heads.ts";
 import { expectSameTable } from "./support/tables.ts";
@@ -67,6 +68,61 @@ describe("forest on worker threads", () => {
     const classes = Array.from(await forest.predictAsync(long, nodeForestPool(module, WORKER, 2)));
     expect(classes).toEqual(Array.from(forest.predict(long)));
     expect(classes).toEqual(Array.from(argmaxRows(forest.predictProba(long), forest.classCount)));
+    long.free();
+    forest.dispose();
+  });
+
+  it("keeps a prediction's workers for the same forest's next prediction", async () => {
+    // Counts the workers started and stopped, so a second prediction of the same
+    // forest must start none, and another forest or close() must stop the kept ones.
+    let started = 0;
+    let stopped = 0;
+    const threads = nodeWorkerFactory(WORKER);
+    const factory = (): WorkerPort => {
+      started++;
+      const port = threads();
+      return { ...port, terminate: () => (stopped++, port.terminate()) };
+    };
+    const pool = new ForestPool(factory, 2, module);
+    const first = new RandomForestClassifier(core, { trees: 9, seed: 3, splitter: "histogram" }).fit(heads.train, heads.trainLabels);
+    const second = new RandomForestClassifier(core, { trees: 9, seed: 4, splitter: "histogram" }).fit(heads.train, heads.trainLabels);
+    const long = tileRows(core, heads.test, 2 * PARALLEL_PREDICT_ROWS + 1000);
+
+    expect(Array.from(await first.predictAsync(long, pool))).toEqual(Array.from(first.predict(long)));
+    expect([started, stopped]).toEqual([2, 0]);
+    expect(Array.from(await first.predictAsync(long, pool))).toEqual(Array.from(first.predict(long)));
+    expect(Array.from(await first.predictProbaAsync(long, pool))).toEqual(Array.from(first.predictProba(long)));
+    expect([started, stopped]).toEqual([2, 0]);
+
+    expect(Array.from(await second.predictAsync(long, pool))).toEqual(Array.from(second.predict(long)));
+    expect([started, stopped]).toEqual([4, 2]);
+    pool.close();
+    expect([started, stopped]).toEqual([4, 4]);
+    expect(Array.from(await second.predictAsync(long, pool))).toEqual(Array.from(second.predict(long)));
+    expect([started, stopped]).toEqual([6, 4]);
+    pool.close();
+    long.free();
+    first.dispose();
+    second.dispose();
+  });
+
+  it("stops kept prediction workers after keepPredictionWorkersMs", async () => {
+    let stopped = 0;
+    const threads = nodeWorkerFactory(WORKER);
+    const factory = (): WorkerPort => {
+      const port = threads();
+      return { ...port, terminate: () => (stopped++, port.terminate()) };
+    };
+    const forest = new RandomForestClassifier(core, { trees: 3, seed: 3 }).fit(heads.train, heads.trainLabels);
+    const long = tileRows(core, heads.test, 2 * PARALLEL_PREDICT_ROWS + 1000);
+    const kept = new ForestPool(factory, 2, module, { keepPredictionWorkersMs: 50 });
+    await forest.predictAsync(long, kept);
+    expect(stopped).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stopped).toBe(2);
+    await forest.predictAsync(long, new ForestPool(factory, 2, module, { keepPredictionWorkersMs: 0 }));
+    expect(stopped).toBe(4);
+    expect(() => new ForestPool(factory, 2, module, { keepPredictionWorkersMs: -1 })).toThrow(/keepPredictionWorkersMs must be a number of milliseconds from 0 to 2147483647, got -1/);
     long.free();
     forest.dispose();
   });
