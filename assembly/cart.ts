@@ -974,8 +974,9 @@ export function treeListProbaInto(trees: Array<Tree>, x: usize, rows: i32, out: 
 
 /** Least tree count for which rows are put in path order before the walks (the order costs about a walk of one tree). */
 const ORDER_MIN_TREES: i32 = 8;
-/** Chunks in a block of ordered rows. */
+/** Chunks in a block of ordered rows, and the most bytes of values a block holds when that is more than a chunk. */
 const BLOCK_CHUNKS: i32 = 4;
+const BLOCK_BYTES: i32 = 48 << 20;
 /** Bits of a row's sort key that hold its position in the block (blocks have at most 2^20 rows). */
 const INDEX_BITS: i32 = 20;
 /** Path turns in a row's sort key (16, 24, 32 and 44 turns walked as fast). */
@@ -985,7 +986,8 @@ const PATH_TURNS: i32 = 24;
  * Rows of a column-major matrix, copied to row-major chunks for walking.
  *
  * Unordered, each chunk holds the next CHUNK_ROWS rows. Ordered, the rows
- * are taken BLOCK_CHUNKS chunks at a time: a block is copied to row-major
+ * are taken in blocks of BLOCK_CHUNKS chunks (fewer when that would pass
+ * BLOCK_BYTES, but at least one chunk): a block is copied to row-major
  * form and sorted by the path its rows take in the first tree (left before
  * right, by their first PATH_TURNS turns), and each chunk then gets the
  * next rows of that order. Rows walked one after another then take like
@@ -1011,7 +1013,8 @@ class RowBlock {
     this.featureCount = tree.featureCount;
     this.ordered = ordered;
     this.chunkRows = min(rows, CHUNK_ROWS);
-    this.blockRows = ordered ? min(rows, CHUNK_ROWS * BLOCK_CHUNKS) : this.chunkRows;
+    const rowBytes = <i32>tree.featureCount << 2;
+    this.blockRows = ordered ? min(min(rows, CHUNK_ROWS * BLOCK_CHUNKS), max(this.chunkRows, BLOCK_BYTES / rowBytes)) : this.chunkRows;
     this.values = heap.alloc((<usize>this.chunkRows * <usize>this.featureCount) << 2);
     if (ordered) {
       this.blockValues = heap.alloc((<usize>this.blockRows * <usize>this.featureCount) << 2);
