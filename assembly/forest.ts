@@ -54,17 +54,17 @@ export function forestTreeFit(
 }
 
 /**
- * Adds the class probabilities of each listed tree to `out` (rows ×
- * classCount float64, zeroed by the caller), in the order given; the caller
+ * Writes into `out` (rows × classCount float64) each row's sum of the class
+ * probabilities of the listed trees, added in the order given; the caller
  * divides by the tree count.
  */
-export function forestAccumulateProba(handles: usize, treeCount: i32, x: usize, rows: i32, out: usize): void {
-  treeListProbaInto(treesOf(handles, treeCount), x, rows, out, true);
+export function forestSumProba(handles: usize, treeCount: i32, x: usize, rows: i32, out: usize): void {
+  treeListProbaInto(treesOf(handles, treeCount), x, rows, out, false);
 }
 
 /**
  * Writes the forest's class for each row into int32 `out`, the argmax of
- * forestAccumulateProba's sums over the listed trees. Rows whose class is
+ * forestSumProba's sums over the listed trees. Rows whose class is
  * settled before the last tree are not walked further (see
  * treeListClassesInto). Returns the number of row and tree walks skipped.
  */

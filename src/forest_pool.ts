@@ -499,8 +499,7 @@ function predictInWorker(prepared: PreparedPrediction, values: Float32Array, por
   }
   const size = rows * request.job.classCount;
   const out = core.alloc(size * 8);
-  core.f64(out, size).fill(0);
-  core.exports.forestAccumulateProba(handles, treeCount, x, rows, out);
+  core.exports.forestSumProba(handles, treeCount, x, rows, out);
   const proba = core.f64(out, size).slice();
   core.free(out);
   core.free(x);

@@ -236,9 +236,8 @@ export class RandomForestClassifier implements Classifier {
     this.checkFitted(x);
     const n = x.rows * this.classCount;
     const out = this.core.alloc(n * 8);
-    this.core.f64(out, n).fill(0);
     const handles = this.core.copyI32(this.handles);
-    this.core.exports.forestAccumulateProba(handles, this.handles.length, x.ptr, x.rows, out);
+    this.core.exports.forestSumProba(handles, this.handles.length, x.ptr, x.rows, out);
     const proba = this.core.f64(out, n).slice();
     this.core.free(out);
     this.core.free(handles);

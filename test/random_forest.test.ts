@@ -115,39 +115,50 @@ describe("RandomForestClassifier properties", () => {
   });
 
   it("sums every row's trees in order across blocks of path-ordered rows", () => {
-    // From 8 trees on, the walk takes rows in blocks of 4 chunks of 65,536, sorted by
-    // their path in the first tree. 2 blocks and a part, of test rows in a scattered
-    // order, must get exactly the sums of the trees' own probabilities, added in tree order.
-    const trees = 8;
+    // From 40 trees on, the walk sorts rows by their path in the first tree, a block
+    // at a time: 159,277 rows of these 79 features (48 MiB), walked in chunks of at
+    // most 65,536. Each test row's sum must be the trees' own probabilities added in
+    // tree order, and the same again when the rows come back, scattered, in 2 blocks
+    // and a part.
+    const trees = 40;
     const forest = new RandomForestClassifier(core, { trees, seed: 2 }).fit(heads.train, heads.trainLabels);
-    const source = heads.test;
-    const rows = 2 * 4 * 65_536 + 12_345;
-    const values = Array.from({ length: source.cols }, (_, j) => {
-      const column = core.f32(source.ptr + j * source.rows * 4, source.rows);
-      return Float32Array.from({ length: rows }, (_, i) => column[(i * 7_919) % source.rows]);
-    });
-    const x = Matrix.upload(core, values, rows);
     const k = forest.classCount;
-    const expected = new Float64Array(rows * k);
-    const proba = core.alloc(rows * k * 8);
+    const handles = core.copyI32(forest.treeHandles);
+    const sumsOf = (x: Matrix) => {
+      const sums = core.alloc(x.rows * k * 8);
+      core.f64(sums, x.rows * k).fill(Number.NaN);
+      core.exports.forestSumProba(handles, trees, x.ptr, x.rows, sums);
+      const got = core.f64(sums, x.rows * k).slice();
+      core.free(sums);
+      return got;
+    };
+    const source = heads.test;
+    const expected = new Float64Array(source.rows * k);
+    const proba = core.alloc(source.rows * k * 8);
     for (let t = 0; t < trees; t++) {
-      core.exports.treePredictProba(forest.treeHandles[t], x.ptr, rows, proba);
-      const p = core.f64(proba, rows * k);
+      core.exports.treePredictProba(forest.treeHandles[t], source.ptr, source.rows, proba);
+      const p = core.f64(proba, source.rows * k);
       for (let i = 0; i < expected.length; i++) expected[i] += p[i];
     }
     core.free(proba);
+    expect(Array.from(sumsOf(source))).toEqual(Array.from(expected));
 
-    const handles = core.copyI32(forest.treeHandles);
-    const sums = core.alloc(rows * k * 8);
-    core.f64(sums, rows * k).fill(0);
-    core.exports.forestAccumulateProba(handles, trees, x.ptr, rows, sums);
-    const got = core.f64(sums, rows * k).slice();
-    core.free(sums);
-    core.free(handles);
+    const rows = 2 * 159_277 + 12_345;
+    const pick = (i: number) => (i * 7_919) % source.rows;
+    const values = Array.from({ length: source.cols }, (_, j) => {
+      const column = core.f32(source.ptr + j * source.rows * 4, source.rows);
+      return Float32Array.from({ length: rows }, (_, i) => column[pick(i)]);
+    });
+    const x = Matrix.upload(core, values, rows);
+    const got = sumsOf(x);
     let differing = 0;
-    for (let i = 0; i < got.length; i++) if (got[i] !== expected[i]) differing++;
+    for (let i = 0; i < rows; i++) {
+      for (let c = 0; c < k; c++) if (got[i * k + c] !== expected[pick(i) * k + c]) differing++;
+    }
     expect(differing).toBe(0);
-    expect(Array.from(forest.predict(x))).toEqual(Array.from(argmaxRows(expected, k)));
+    const classes = argmaxRows(expected, k);
+    expect(Array.from(forest.predict(x))).toEqual(Array.from({ length: rows }, (_, i) => classes[pick(i)]));
+    core.free(handles);
     x.free();
     forest.dispose();
   });
