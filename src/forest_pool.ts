@@ -110,9 +110,10 @@ export interface ForestPoolOptions {
  * They also read large CSV files in parallel (`readCsv`'s `pool` option).
  *
  * Workers start per request and stop after it, except that a prediction's
- * workers stay for a while (`keepPredictionWorkersMs`) with the trees imported, so
- * that predicting the same forest again (training rows, then test rows)
- * skips starting them and importing the trees. `close` stops them at once.
+ * workers stay for a while (`keepPredictionWorkersMs`) with the trees
+ * imported. Predicting the same forest again (training rows, then test
+ * rows) then skips starting them and importing the trees. `close` stops
+ * them at once.
  */
 export class ForestPool implements ReadPool {
   readonly size: number;
@@ -120,7 +121,7 @@ export class ForestPool implements ReadPool {
   /** The core's module, sent with every request. Range reads use it for the CSV fast path. */
   readonly module: WebAssembly.Module | Uint8Array;
   /** Prediction workers waiting for their forest's next prediction. */
-  private kept: KeptWorker[] = [];
+  private waiting: KeptWorker[] = [];
   private readonly keepMs: number;
 
   /**
@@ -197,11 +198,11 @@ export class ForestPool implements ReadPool {
     this.dropKeptExcept(job.trees);
     const channels: Channel[] = [];
     const runs = parts.map(async (part, i) => {
-      const kept = this.takeKept(job.trees);
-      const channel = kept ?? new Channel(this.factory());
+      const reused = this.takeKept(job.trees);
+      const channel = reused ?? new Channel(this.factory());
       channels[i] = channel;
       let result: T | undefined;
-      const request: WorkerRequest = { type: "predict", module: this.module, job: kept ? { ...job, trees: [] } : job, rows: part.rows, output, reuse: kept !== undefined };
+      const request: WorkerRequest = { type: "predict", module: this.module, job: reused ? { ...job, trees: [] } : job, rows: part.rows, output, reuse: reused !== undefined };
       const finished = channel.request(request, [], MODEL_FAILURE, (raw) => {
         result ??= pick(raw as PoolMessage);
       });
@@ -251,15 +252,15 @@ export class ForestPool implements ReadPool {
 
   /** Keeps a prediction worker holding `trees` idle for a while, unless as many are kept as the pool has workers. */
   private keep(channel: Channel, trees: PackedTree[]): void {
-    if (this.kept.length >= this.size || this.keepMs === 0) {
+    if (this.waiting.length >= this.size || this.keepMs === 0) {
       channel.port.terminate();
       return;
     }
     const entry: KeptWorker = { channel, trees, timer: undefined };
     const drop = () => {
-      const at = this.kept.indexOf(entry);
+      const at = this.waiting.indexOf(entry);
       if (at < 0) return;
-      this.kept.splice(at, 1);
+      this.waiting.splice(at, 1);
       clearTimeout(entry.timer);
       channel.port.terminate();
     };
@@ -268,14 +269,14 @@ export class ForestPool implements ReadPool {
     entry.timer = setTimeout(drop, this.keepMs);
     (entry.timer as { unref?: () => void }).unref?.();
     channel.port.unref?.();
-    this.kept.push(entry);
+    this.waiting.push(entry);
   }
 
-  /** Takes a kept worker that holds `trees`, if there is one. */
+  /** Takes a kept worker that has imported `trees`, if there is one. */
   private takeKept(trees: PackedTree[]): Channel | undefined {
-    const at = this.kept.findIndex((entry) => entry.trees === trees);
+    const at = this.waiting.findIndex((entry) => entry.trees === trees);
     if (at < 0) return undefined;
-    const [entry] = this.kept.splice(at, 1);
+    const [entry] = this.waiting.splice(at, 1);
     clearTimeout(entry.timer);
     entry.channel.port.ref?.();
     return entry.channel;
@@ -284,7 +285,7 @@ export class ForestPool implements ReadPool {
   /** Stops the kept workers that hold other trees than `trees` (all of them when undefined). */
   private dropKeptExcept(trees: PackedTree[] | undefined): void {
     const stay: KeptWorker[] = [];
-    for (const entry of this.kept) {
+    for (const entry of this.waiting) {
       if (trees !== undefined && entry.trees === trees) {
         stay.push(entry);
         continue;
@@ -292,7 +293,7 @@ export class ForestPool implements ReadPool {
       clearTimeout(entry.timer);
       entry.channel.port.terminate();
     }
-    this.kept = stay;
+    this.waiting = stay;
   }
 }
 
@@ -406,8 +407,8 @@ export function serveForestWorker(
       // The rows follow in a "rows" message. This promise is set before any await, so it is
       // there when they arrive, and its failure is reported when they do. A worker kept from
       // the last prediction of the same forest keeps its core and trees.
-      const kept = message.reuse ? prediction : undefined;
-      prediction = kept ? kept.then((prepared) => ({ ...prepared, request: message })) : preparePrediction(createCore, message);
+      const previous = message.reuse ? prediction : undefined;
+      prediction = previous ? previous.then((prepared) => ({ ...prepared, request: message })) : preparePrediction(createCore, message);
       prediction.catch(() => {});
       return;
     }
