@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { setParquetWasmLoader } from "../../src/parquet.ts";
 import { Core } from "../../src/wasm.ts";
-import { webForestPool, type ForestPool } from "../../src/forest_pool.ts";
+import { webForestPool, type ForestPool, type ForestPoolOptions } from "../../src/forest_pool.ts";
 import { Bun } from "./bun_api.ts";
 
 /** dist/flowguard.wasm; this file and the library bundle dist/lib/bun.js both lie two folders below the package. */
@@ -28,22 +28,22 @@ export async function loadCore(): Promise<Core> {
 const WORKER_SCRIPT = new URL("../../runtimes/bun/forest_worker.ts", import.meta.url);
 
 /** Returns a pool of `size` forest workers (module Web Workers running forest_worker.ts). */
-export async function bunForestPool(size: number): Promise<ForestPool> {
+export async function bunForestPool(size: number, options?: ForestPoolOptions): Promise<ForestPool> {
   if (!existsSync(WORKER_SCRIPT)) {
     throw new Error(
       `model: the forest worker script "${Bun.fileURLToPath(WORKER_SCRIPT)}" does not exist; ` +
         "import flowguard from inside its package folder, which holds runtimes/bun/forest_worker.ts",
     );
   }
-  return webForestPool(await readCoreBytes(), WORKER_SCRIPT, size);
+  return webForestPool(await readCoreBytes(), WORKER_SCRIPT, size, options);
 }
 
 /**
  * Returns a pool of `size` forest workers (default: the core count) for
  * RandomForestClassifier's fitAsync, predictAsync and predictProbaAsync.
  */
-export function loadForestPool(size = navigator.hardwareConcurrency): Promise<ForestPool> {
-  return bunForestPool(size);
+export function loadForestPool(size = navigator.hardwareConcurrency, options?: ForestPoolOptions): Promise<ForestPool> {
+  return bunForestPool(size, options);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { setParquetWasmLoader } from "../../src/parquet.ts";
 import { Core } from "../../src/wasm.ts";
-import { webForestPool, type ForestPool } from "../../src/forest_pool.ts";
+import { webForestPool, type ForestPool, type ForestPoolOptions } from "../../src/forest_pool.ts";
 import { Deno } from "./deno_api.ts";
 import { mayRead, requireRead } from "./permissions.ts";
 
@@ -53,19 +53,19 @@ function requireWorkerScript(): void {
 }
 
 /** Returns a pool of `size` forest workers (module Web Workers running forest_worker.ts). */
-export async function denoForestPool(size: number): Promise<ForestPool> {
+export async function denoForestPool(size: number, options?: ForestPoolOptions): Promise<ForestPool> {
   requireRead(WORKER_SCRIPT, "forest worker script");
   requireRead(SOURCE_FOLDER, "source folder of the forest workers");
   requireWorkerScript();
-  return webForestPool(await readCoreBytes(), WORKER_SCRIPT, size);
+  return webForestPool(await readCoreBytes(), WORKER_SCRIPT, size, options);
 }
 
 /**
  * Returns a pool of `size` forest workers (default: denoDefaultWorkers) for
  * RandomForestClassifier's fitAsync, predictAsync and predictProbaAsync.
  */
-export function loadForestPool(size = denoDefaultWorkers()): Promise<ForestPool> {
-  return denoForestPool(size);
+export function loadForestPool(size = denoDefaultWorkers(), options?: ForestPoolOptions): Promise<ForestPool> {
+  return denoForestPool(size, options);
 }
 
 /**
