@@ -138,8 +138,9 @@ export class ForestPool implements ReadPool {
       throw new RangeError(`model: forest pool size must be an integer of at least 1, got ${size}`);
     }
     const keepMs = options.keepPredictionWorkersMs ?? KEEP_PREDICTION_WORKERS_MS;
-    if (!(keepMs >= 0 && keepMs <= 2 ** 31 - 1)) {
-      throw new RangeError(`model: keepPredictionWorkersMs must be a number of milliseconds from 0 to 2147483647, got ${keepMs}`);
+    if (typeof keepMs !== "number" || !(keepMs >= 0 && keepMs <= 2 ** 31 - 1)) {
+      const shown = typeof keepMs === "string" ? JSON.stringify(keepMs) : String(keepMs);
+      throw new RangeError(`model: keepPredictionWorkersMs must be a number of milliseconds from 0 to 2147483647, got ${shown}`);
     }
     this.keepMs = keepMs;
     this.factory = factory;

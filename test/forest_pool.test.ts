@@ -123,6 +123,7 @@ describe("forest on worker threads", () => {
     await forest.predictAsync(long, new ForestPool(factory, 2, module, { keepPredictionWorkersMs: 0 }));
     expect(stopped).toBe(4);
     expect(() => new ForestPool(factory, 2, module, { keepPredictionWorkersMs: -1 })).toThrow(/keepPredictionWorkersMs must be a number of milliseconds from 0 to 2147483647, got -1/);
+    expect(() => new ForestPool(factory, 2, module, { keepPredictionWorkersMs: "2000" as never })).toThrow(/from 0 to 2147483647, got "2000"/);
     long.free();
     forest.dispose();
   });

@@ -165,6 +165,26 @@ describe("deno permissions", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("fits the forest on workers with the permissions README gives", () => {
+    // The workers load runtimes/deno/forest_worker.ts and its imports from that folder and src/.
+    const out = join(tempDir(), "out");
+    const reads = [join(ROOT, "src"), join(ROOT, "runtimes/deno"), out];
+    const run = flowguard("deno", ["experiment", "--models", "rf", "--trees", "4", "--workers", "2", "--quiet", "--out", out], { read: reads, write: [out] });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, "report.json"), "utf8")).flowguard.workers).toBe(2);
+  });
+
+  it("names the worker folder when it may read only the worker script", () => {
+    const out = join(tempDir(), "out");
+    const reads = [join(ROOT, "src"), join(ROOT, "runtimes/deno/forest_worker.ts"), out];
+    const run = flowguard("deno", ["experiment", "--models", "rf", "--trees", "4", "--workers", "2", "--quiet", "--out", out], { read: reads, write: [out] });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`could not read the folder of the forest worker script and its imports "${join(ROOT, "runtimes/deno")}"`);
+    expect(run.stderr).toContain(`--allow-read=${join(ROOT, "runtimes/deno")}`);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("names a data file it may not read", () => {
     const dir = tempDir();
     const recipe = join(dir, "recipe.json");

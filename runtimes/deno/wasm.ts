@@ -27,16 +27,18 @@ export async function loadCore(): Promise<Core> {
 }
 
 /**
- * The forest worker script, and the source folder its imports load from
- * (workers need read permission for both). Both are named from the package
- * root, so the library bundle dist/lib/deno.js finds them too.
+ * The forest worker script; its folder, whose files.ts it imports; and the
+ * source folder of its other imports. Workers need read permission for both
+ * folders. All are named from the package root, so the library bundle
+ * dist/lib/deno.js finds them too.
  */
 const WORKER_SCRIPT = new URL("../../runtimes/deno/forest_worker.ts", import.meta.url);
+const WORKER_FOLDER = new URL("../../runtimes/deno", import.meta.url);
 const SOURCE_FOLDER = new URL("../../src", import.meta.url);
 
 /** Returns the default number of forest workers: the core count when Deno may load the worker script, else 1. */
 export function denoDefaultWorkers(): number {
-  return mayRead(WORKER_SCRIPT) && mayRead(SOURCE_FOLDER) ? navigator.hardwareConcurrency : 1;
+  return mayRead(WORKER_FOLDER) && mayRead(SOURCE_FOLDER) ? navigator.hardwareConcurrency : 1;
 }
 
 /** Throws unless the worker script exists where the package keeps it. */
@@ -54,7 +56,7 @@ function requireWorkerScript(): void {
 
 /** Returns a pool of `size` forest workers (module Web Workers running forest_worker.ts). */
 export async function denoForestPool(size: number, options?: ForestPoolOptions): Promise<ForestPool> {
-  requireRead(WORKER_SCRIPT, "forest worker script");
+  requireRead(WORKER_FOLDER, "folder of the forest worker script and its imports");
   requireRead(SOURCE_FOLDER, "source folder of the forest workers");
   requireWorkerScript();
   return webForestPool(await readCoreBytes(), WORKER_SCRIPT, size, options);
