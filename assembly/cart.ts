@@ -978,7 +978,7 @@ export function treeListProbaInto(trees: Array<Tree>, x: usize, rows: i32, out: 
  * trees: predictProba on the benchmark's test rows took 15% longer with 16
  * trees ordered, and 7% less with 48.
  */
-const ORDER_MIN_TREES: i32 = 40;
+export const ORDER_MIN_TREES: i32 = 40;
 /** Chunks in a block of ordered rows, and the most bytes of values a block holds when that is more than a chunk. */
 const BLOCK_CHUNKS: i32 = 4;
 const BLOCK_BYTES: i32 = 48 << 20;

@@ -7,7 +7,7 @@
 
 import { bootstrapCounts } from "./util/bootstrap";
 import { MersenneTwister } from "./util/mt19937";
-import { Tree, getTree, registerTree, splitterSeedFor, treeFitWithState, treeImportancesInto, treeListClassesInto, treeListProbaInto } from "./cart";
+import { ORDER_MIN_TREES, Tree, getTree, registerTree, splitterSeedFor, treeFitWithState, treeImportancesInto, treeListClassesInto, treeListProbaInto } from "./cart";
 
 /** Writes the per-tree seeds (u32) that RandomState(seed) draws for `count` trees into `out`. */
 export function forestTreeSeeds(seed: u32, count: i32, out: usize): void {
@@ -70,6 +70,11 @@ export function forestSumProba(handles: usize, treeCount: i32, x: usize, rows: i
  */
 export function forestPredictClasses(handles: usize, treeCount: i32, x: usize, rows: i32, out: usize): f64 {
   return treeListClassesInto(treesOf(handles, treeCount), x, rows, out);
+}
+
+/** Least tree count for which forestSumProba and forestPredictClasses walk rows in path order (see RowBlock in cart.ts). */
+export function forestPathOrderMinTrees(): i32 {
+  return ORDER_MIN_TREES;
 }
 
 /** Returns the trees of `treeCount` int32 handles at `handles`, in order. */

@@ -80,6 +80,12 @@ let started = performance.now();
 const forest = new RandomForestClassifier(core, { trees, seed: 0, splitter: "histogram" }).fit(xTrain, y);
 const fitSeconds = (performance.now() - started) / 1000;
 console.log(`fit: ${trees} trees on ${meta.rows.train} rows in one thread, ${(fitSeconds / trees).toFixed(3)} s per tree (binning included)`);
+const pathOrderFrom = core.exports.forestPathOrderMinTrees();
+console.log(
+  trees >= pathOrderFrom
+    ? `walk order: path order of the first tree (${pathOrderFrom} trees or more)`
+    : `walk order: file order (path order from ${pathOrderFrom} trees)`,
+);
 
 /** Returns a copy of the test rows in which row i is test row `pick(i)` (the matrix is column-major). */
 function rowsFrom(pick: (row: number) => number): Matrix {

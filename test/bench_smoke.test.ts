@@ -114,8 +114,9 @@ describe("benchmark smoke run", () => {
     );
     expect(probe.status, probe.stderr).toBe(0);
     const lines = probe.stdout.trimEnd().split("\n");
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(/^fit: 2 trees on \d+ rows in one thread, \d+\.\d{3} s per tree/);
+    expect(lines[1]).toBe("walk order: file order (path order from 40 trees)");
     for (const walk of ["test rows", "\\d+ distinct rows", "one row"]) {
       expect(probe.stdout).toMatch(new RegExp(`^walk, ${walk}: \\d+\\.\\d ns per row and tree, \\d+\\.\\d{2} s for the benchmark's prediction$`, "m"));
     }
