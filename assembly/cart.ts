@@ -973,18 +973,18 @@ export function treeListProbaInto(trees: Array<Tree>, x: usize, rows: i32, out: 
 }
 
 /**
- * Least tree count for which rows are put in path order before the walks.
+ * Minimum tree count for which rows are put in path order before the walks.
  * The order costs about 100 to 150 ns per row, so it pays only for many
  * trees: predictProba on the benchmark's test rows took 15% longer with 16
  * trees ordered, and 7% less with 48.
  */
 export const ORDER_MIN_TREES: i32 = 40;
-/** Chunks in a block of ordered rows, and the most bytes of values a block holds when that is more than a chunk. */
+/** Chunks in a block of ordered rows, and the maximum bytes of values in a block, unless one chunk is larger. */
 const BLOCK_CHUNKS: i32 = 4;
 const BLOCK_BYTES: i32 = 48 << 20;
-/** Bits of a row's sort key that hold its position in the block (blocks have at most 2^20 rows). */
+/** Bits of a row's sort key that contain its position in the block (blocks have at most 2^20 rows). */
 const INDEX_BITS: i32 = 20;
-/** Path turns in a row's sort key (16, 24 and 44 turns measured alike; 24 make 3 radix passes). */
+/** Path turns in a row's sort key. 16, 24 and 44 turns measured alike, and 24 make 3 radix passes. */
 const PATH_TURNS: i32 = 24;
 
 /**
@@ -1003,12 +1003,11 @@ const PATH_TURNS: i32 = 24;
 /**
  * Rows of a column-major matrix, copied to row-major chunks for walking.
  *
- * Unordered, each chunk holds the next CHUNK_ROWS rows. Ordered, the rows
- * are taken in blocks of BLOCK_CHUNKS chunks (fewer when that would pass
- * BLOCK_BYTES, but at least one chunk): a block is copied to row-major
- * form and sorted by the path its rows take in the first tree (left before
- * right, by their first PATH_TURNS turns), and each chunk then gets the
- * next rows of that order. Rows walked one after another then tend to take
+ * Unordered, each chunk contains the next CHUNK_ROWS rows. Ordered, the rows
+ * are taken in blocks of BLOCK_CHUNKS chunks, fewer when that would pass
+ * BLOCK_BYTES but at least one. A block is copied to row-major form and
+ * sorted by the first PATH_TURNS turns its rows take in the first tree,
+ * left before right. Each chunk then gets the next rows of that order. Rows walked one after another then tend to take
  * like paths in the other trees too, and find the nodes in cache. Measured in one thread
  * with 100 trees of the 1.65 M-row benchmark split: predict took 22% less
  * time on its 320,427 test rows and 19% less on its 1,281,707 training
@@ -1041,7 +1040,7 @@ class RowBlock {
     }
   }
 
-  /** Starts the block of rows [start, start + count) of column-major `x`; ordered, copies and sorts it. */
+  /** Starts the block of rows [start, start + count) of column-major `x`, which an ordered block copies and sorts. */
   load(x: usize, rows: i32, start: i32, count: i32): void {
     if (!this.ordered) return;
     transposeRows(x, rows, this.featureCount, start, start + count, this.blockValues);

@@ -72,7 +72,7 @@ export function forestPredictClasses(handles: usize, treeCount: i32, x: usize, r
   return treeListClassesInto(treesOf(handles, treeCount), x, rows, out);
 }
 
-/** Least tree count for which forestSumProba and forestPredictClasses walk rows in path order (see RowBlock in cart.ts). */
+/** Returns the minimum tree count for which forestSumProba and forestPredictClasses walk rows in path order (see RowBlock in cart.ts). */
 export function forestPathOrderMinTrees(): i32 {
   return ORDER_MIN_TREES;
 }

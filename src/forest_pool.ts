@@ -101,7 +101,7 @@ export const KEEP_PREDICTION_WORKERS_MS = 2000;
 
 /** Options of a ForestPool. */
 export interface ForestPoolOptions {
-  /** Milliseconds a prediction's workers are kept for the next prediction of the same forest; 0 stops them at once. Default KEEP_PREDICTION_WORKERS_MS. */
+  /** Milliseconds a prediction's workers are kept for the next prediction of the same forest (default KEEP_PREDICTION_WORKERS_MS). With 0, they stop at once. */
   keepPredictionWorkersMs?: number;
 }
 
@@ -125,7 +125,7 @@ export class ForestPool implements ReadPool {
   private readonly keepMs: number;
 
   /**
-   * Creates a pool of `size` workers (started per request; see the class).
+   * Creates a pool of `size` workers, started per request as the class describes.
    * `module` is the compiled core, or its bytes for runtimes that cannot
    * post a WebAssembly.Module to a worker.
    *
@@ -139,8 +139,8 @@ export class ForestPool implements ReadPool {
     }
     const keepMs = options.keepPredictionWorkersMs ?? KEEP_PREDICTION_WORKERS_MS;
     if (typeof keepMs !== "number" || !(keepMs >= 0 && keepMs <= 2 ** 31 - 1)) {
-      const shown = typeof keepMs === "string" ? JSON.stringify(keepMs) : String(keepMs);
-      throw new RangeError(`model: keepPredictionWorkersMs must be a number of milliseconds from 0 to 2147483647, got ${shown}`);
+      const received = typeof keepMs === "string" ? JSON.stringify(keepMs) : String(keepMs);
+      throw new RangeError(`model: keepPredictionWorkersMs must be a number of milliseconds from 0 to 2147483647, got ${received}`);
     }
     this.keepMs = keepMs;
     this.factory = factory;
@@ -251,7 +251,7 @@ export class ForestPool implements ReadPool {
     this.dropKeptExcept(undefined);
   }
 
-  /** Keeps a prediction worker holding `trees` idle for a while, unless as many are kept as the pool has workers. */
+  /** Keeps a prediction worker that has imported `trees` idle for a while, unless as many are kept as the pool has workers. */
   private keep(channel: Channel, trees: PackedTree[]): void {
     if (this.waiting.length >= this.size || this.keepMs === 0) {
       channel.port.terminate();
@@ -265,8 +265,14 @@ export class ForestPool implements ReadPool {
       clearTimeout(entry.timer);
       channel.port.terminate();
     };
-    // A kept worker that fails is dropped; nothing waits for its messages.
-    channel.listen(() => {}, drop);
+    // Nothing waits for a kept worker's messages, so one that fails is logged and stopped.
+    channel.listen(
+      () => {},
+      (error) => {
+        console.warn(`model: a kept prediction worker failed and was stopped: ${messageOf(error)}`);
+        drop();
+      },
+    );
     entry.timer = setTimeout(drop, this.keepMs);
     (entry.timer as { unref?: () => void }).unref?.();
     channel.port.unref?.();
@@ -283,7 +289,7 @@ export class ForestPool implements ReadPool {
     return entry.channel;
   }
 
-  /** Stops the kept workers that hold other trees than `trees` (all of them when undefined). */
+  /** Stops the kept workers whose trees are not `trees`, or all of them when `trees` is undefined. */
   private dropKeptExcept(trees: PackedTree[] | undefined): void {
     const stay: KeptWorker[] = [];
     for (const entry of this.waiting) {
@@ -324,8 +330,8 @@ class Channel {
 
   /**
    * Sends `request` and passes the worker's messages to `onMessage`. Resolves
-   * when the worker reports "done"; rejects, prefixed with `failure`, when it
-   * reports an error or fails.
+   * when the worker reports "done", and rejects with `failure` as prefix
+   * when it reports an error or fails.
    */
   request(request: unknown, transfer: Transferable[], failure: string, onMessage: (message: unknown) => void): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -489,23 +495,24 @@ function predictInWorker(prepared: PreparedPrediction, values: Float32Array, por
   const { core, request, handles, treeCount } = prepared;
   const { rows } = request;
   // The worker may be kept for the next prediction, so the rows and results are freed.
+  const classes = request.output === "classes";
+  const size = classes ? rows : rows * request.job.classCount;
   const x = writeInto(core, values);
-  if (request.output === "classes") {
-    const out = core.alloc(rows * 4);
-    core.exports.forestPredictClasses(handles, treeCount, x, rows, out);
-    const classes = core.i32(out, rows).slice();
+  const out = core.alloc(size * (classes ? 4 : 8));
+  try {
+    if (classes) {
+      core.exports.forestPredictClasses(handles, treeCount, x, rows, out);
+      const predicted = core.i32(out, size).slice();
+      port.postMessage({ type: "classes", classes: predicted }, [predicted.buffer]);
+    } else {
+      core.exports.forestSumProba(handles, treeCount, x, rows, out);
+      const proba = core.f64(out, size).slice();
+      port.postMessage({ type: "proba", proba }, [proba.buffer]);
+    }
+  } finally {
     core.free(out);
     core.free(x);
-    port.postMessage({ type: "classes", classes }, [classes.buffer]);
-    return;
   }
-  const size = rows * request.job.classCount;
-  const out = core.alloc(size * 8);
-  core.exports.forestSumProba(handles, treeCount, x, rows, out);
-  const proba = core.f64(out, size).slice();
-  core.free(out);
-  core.free(x);
-  port.postMessage({ type: "proba", proba }, [proba.buffer]);
 }
 
 /** Returns `tree` with its arrays copied by shareCopy, for posting to every worker of a prediction. */
@@ -562,7 +569,7 @@ export function webForestPool(module: WebAssembly.Module | Uint8Array, script: U
         };
       },
       terminate: () => worker.terminate(),
-      // Bun's workers have these; browsers' and Deno's do not.
+      // Bun's workers have these, but browsers' and Deno's do not.
       unref: () => (worker as { unref?: () => void }).unref?.(),
       ref: () => (worker as { ref?: () => void }).ref?.(),
     };

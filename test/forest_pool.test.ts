@@ -72,60 +72,57 @@ describe("forest on worker threads", () => {
     forest.dispose();
   });
 
-  it("keeps a prediction's workers for the same forest's next prediction", async () => {
-    // Counts the workers started and stopped, so a second prediction of the same
-    // forest must start none, and another forest or close() must stop the kept ones.
-    let started = 0;
-    let stopped = 0;
-    const threads = nodeWorkerFactory(WORKER);
-    const factory = (): WorkerPort => {
-      started++;
-      const port = threads();
-      return { ...port, terminate: () => (stopped++, port.terminate()) };
-    };
-    const pool = new ForestPool(factory, 2, module);
+  it("reuses workers for one forest", async () => {
+    // A second prediction of the same forest starts no worker, and another forest or close() stops the kept ones.
+    const workers = countingWorkers();
+    const pool = new ForestPool(workers.factory, 2, module);
     const first = new RandomForestClassifier(core, { trees: 9, seed: 3, splitter: "histogram" }).fit(heads.train, heads.trainLabels);
     const second = new RandomForestClassifier(core, { trees: 9, seed: 4, splitter: "histogram" }).fit(heads.train, heads.trainLabels);
     const long = tileRows(core, heads.test, 2 * PARALLEL_PREDICT_ROWS + 1000);
 
     expect(Array.from(await first.predictAsync(long, pool))).toEqual(Array.from(first.predict(long)));
-    expect([started, stopped]).toEqual([2, 0]);
+    expect(workers.started).toBe(2);
+    expect(workers.stopped).toBe(0);
     expect(Array.from(await first.predictAsync(long, pool))).toEqual(Array.from(first.predict(long)));
     expect(Array.from(await first.predictProbaAsync(long, pool))).toEqual(Array.from(first.predictProba(long)));
-    expect([started, stopped]).toEqual([2, 0]);
+    expect(workers.started).toBe(2);
+    expect(workers.stopped).toBe(0);
 
     expect(Array.from(await second.predictAsync(long, pool))).toEqual(Array.from(second.predict(long)));
-    expect([started, stopped]).toEqual([4, 2]);
+    expect(workers.started).toBe(4);
+    expect(workers.stopped).toBe(2);
     pool.close();
-    expect([started, stopped]).toEqual([4, 4]);
+    expect(workers.stopped).toBe(4);
     expect(Array.from(await second.predictAsync(long, pool))).toEqual(Array.from(second.predict(long)));
-    expect([started, stopped]).toEqual([6, 4]);
+    expect(workers.started).toBe(6);
+    expect(workers.stopped).toBe(4);
+
     pool.close();
     long.free();
     first.dispose();
     second.dispose();
   });
 
-  it("stops kept prediction workers after keepPredictionWorkersMs", async () => {
-    let stopped = 0;
-    const threads = nodeWorkerFactory(WORKER);
-    const factory = (): WorkerPort => {
-      const port = threads();
-      return { ...port, terminate: () => (stopped++, port.terminate()) };
-    };
+  it("stops idle workers after keepPredictionWorkersMs", async () => {
+    const workers = countingWorkers();
     const forest = new RandomForestClassifier(core, { trees: 3, seed: 3 }).fit(heads.train, heads.trainLabels);
     const long = tileRows(core, heads.test, 2 * PARALLEL_PREDICT_ROWS + 1000);
-    const kept = new ForestPool(factory, 2, module, { keepPredictionWorkersMs: 50 });
-    await forest.predictAsync(long, kept);
-    expect(stopped).toBe(0);
+
+    await forest.predictAsync(long, new ForestPool(workers.factory, 2, module, { keepPredictionWorkersMs: 50 }));
+    expect(workers.stopped).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(stopped).toBe(2);
-    await forest.predictAsync(long, new ForestPool(factory, 2, module, { keepPredictionWorkersMs: 0 }));
-    expect(stopped).toBe(4);
-    expect(() => new ForestPool(factory, 2, module, { keepPredictionWorkersMs: -1 })).toThrow(/keepPredictionWorkersMs must be a number of milliseconds from 0 to 2147483647, got -1/);
-    expect(() => new ForestPool(factory, 2, module, { keepPredictionWorkersMs: "2000" as never })).toThrow(/from 0 to 2147483647, got "2000"/);
+    expect(workers.stopped).toBe(2);
+    await forest.predictAsync(long, new ForestPool(workers.factory, 2, module, { keepPredictionWorkersMs: 0 }));
+    expect(workers.stopped).toBe(4);
+
     long.free();
     forest.dispose();
+  });
+
+  it("rejects an invalid keepPredictionWorkersMs", () => {
+    const { factory } = countingWorkers();
+    expect(() => new ForestPool(factory, 2, module, { keepPredictionWorkersMs: -1 })).toThrow(/keepPredictionWorkersMs must be a number of milliseconds from 0 to 2147483647, got -1/);
+    expect(() => new ForestPool(factory, 2, module, { keepPredictionWorkersMs: "2000" as never })).toThrow(/from 0 to 2147483647, got "2000"/);
   });
 
   it("predicts few rows without workers", async () => {
@@ -181,3 +178,22 @@ describe("CSV ranges on worker threads", () => {
     }
   });
 });
+
+/** Returns a factory of worker threads that counts the workers it started and the ones stopped. */
+function countingWorkers(): { factory: () => WorkerPort; started: number; stopped: number } {
+  const threads = nodeWorkerFactory(WORKER);
+  const counts = {
+    started: 0,
+    stopped: 0,
+    factory: (): WorkerPort => {
+      counts.started++;
+      const port = threads();
+      const terminate = () => {
+        counts.stopped++;
+        port.terminate();
+      };
+      return { ...port, terminate };
+    },
+  };
+  return counts;
+}

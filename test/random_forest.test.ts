@@ -114,7 +114,7 @@ describe("RandomForestClassifier properties", () => {
     forest.dispose();
   });
 
-  it("sums every row's trees in order across blocks of path-ordered rows", () => {
+  it("sums path-ordered blocks exactly", () => {
     // From 40 trees on, the walk sorts rows by their path in the first tree, a block
     // at a time: 159,277 rows of these 79 features (48 MiB), walked in chunks of at
     // most 65,536. Each test row's sum must be the trees' own probabilities added in

@@ -165,7 +165,7 @@ describe("deno permissions", () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it("fits the forest on workers with the permissions README gives", () => {
+  it("fits forest with README permissions", () => {
     // The workers load runtimes/deno/forest_worker.ts and its imports from that folder and src/.
     const out = join(tempDir(), "out");
     const reads = [join(ROOT, "src"), join(ROOT, "runtimes/deno"), out];
@@ -175,7 +175,7 @@ describe("deno permissions", () => {
     expect(JSON.parse(readFileSync(join(out, "report.json"), "utf8")).flowguard.workers).toBe(2);
   });
 
-  it("names the worker folder when it may read only the worker script", () => {
+  it("names missing worker folder permission", () => {
     const out = join(tempDir(), "out");
     const reads = [join(ROOT, "src"), join(ROOT, "runtimes/deno/forest_worker.ts"), out];
     const run = flowguard("deno", ["experiment", "--models", "rf", "--trees", "4", "--workers", "2", "--quiet", "--out", out], { read: reads, write: [out] });
