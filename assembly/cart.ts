@@ -58,6 +58,8 @@ export class Tree {
   root: i32 = 0;
   splitCount: i32 = 0;
   leafCount: i32 = 0;
+  /** Nodes in the node arrays; while a tree is built, the arrays may be longer (see reserve). */
+  nodes: i32 = 0;
   constructor(public classCount: i32, public featureCount: i32) {}
 
   /** Makes the prediction form once. */
@@ -121,22 +123,24 @@ export class Tree {
   }
 
   get nodeCount(): i32 {
-    return this.feature.length;
+    return this.nodes;
   }
 
   /**
-   * Gives every node array room for `nodes` nodes, so that a build of up
-   * to that many nodes grows none of them.
+   * Lengthens every node array to room for `nodes` nodes, when it is
+   * shorter. A build writes its nodes in place, so that adding one calls
+   * nothing, and `compact` cuts the arrays to the nodes added.
    */
   reserve(nodes: i32): void {
-    reserveArray(this.feature, nodes);
-    reserveArray(this.threshold, nodes);
-    reserveArray(this.left, nodes);
-    reserveArray(this.right, nodes);
-    reserveArray(this.impurity, nodes);
-    reserveArray(this.nodeSamples, nodes);
-    reserveArray(this.weightedNodeSamples, nodes);
-    reserveArray(this.value, nodes * this.classCount);
+    if (nodes <= this.feature.length) return;
+    this.feature.length = nodes;
+    this.threshold.length = nodes;
+    this.left.length = nodes;
+    this.right.length = nodes;
+    this.impurity.length = nodes;
+    this.nodeSamples.length = nodes;
+    this.weightedNodeSamples.length = nodes;
+    this.value.length = nodes * this.classCount;
   }
 
   /**
@@ -145,50 +149,48 @@ export class Tree {
    * threshold follow with `endLeaf` or `endSplit`.
    */
   addNode(parent: i32, isLeft: bool, impurity: f64, samples: i32, weight: f64, sums: StaticArray<f64>, depth: i32): i32 {
-    const node = this.feature.length;
+    const node = this.nodes;
+    if (node >= this.feature.length) this.reserve(max<i32>(64, node * 2));
     if (parent >= 0) {
-      if (isLeft) this.left[parent] = node;
-      else this.right[parent] = node;
+      if (isLeft) unchecked((this.left[parent] = node));
+      else unchecked((this.right[parent] = node));
     }
-    this.impurity.push(impurity);
-    this.nodeSamples.push(samples);
-    this.weightedNodeSamples.push(weight);
-    for (let c = 0; c < this.classCount; c++) this.value.push(unchecked(sums[c]));
-    this.left.push(LEAF);
-    this.right.push(LEAF);
+    unchecked((this.impurity[node] = impurity));
+    unchecked((this.nodeSamples[node] = samples));
+    unchecked((this.weightedNodeSamples[node] = weight));
+    const k = this.classCount;
+    for (let c = 0; c < k; c++) unchecked((this.value[node * k + c] = unchecked(sums[c])));
+    unchecked((this.left[node] = LEAF));
+    unchecked((this.right[node] = LEAF));
     if (depth > this.depth) this.depth = depth;
+    this.nodes = node + 1;
     return node;
   }
 
   /** Makes the node just added a leaf. */
   endLeaf(): void {
-    this.feature.push(-2);
-    this.threshold.push(-2.0);
+    unchecked((this.feature[this.nodes - 1] = -2));
+    unchecked((this.threshold[this.nodes - 1] = -2.0));
   }
 
   /** Makes the node just added a split on `feature` at `threshold`. */
   endSplit(feature: i32, threshold: f64): void {
-    this.feature.push(feature);
-    this.threshold.push(threshold);
+    unchecked((this.feature[this.nodes - 1] = feature));
+    unchecked((this.threshold[this.nodes - 1] = threshold));
   }
 
-  /** Replaces every node array with a copy of its exact length, because pushing during the build leaves up to half unused. */
+  /** Replaces every node array with a copy of the nodes added, as the build leaves room unused (see reserve). */
   compact(): void {
-    this.feature = this.feature.slice();
-    this.threshold = this.threshold.slice();
-    this.left = this.left.slice();
-    this.right = this.right.slice();
-    this.impurity = this.impurity.slice();
-    this.nodeSamples = this.nodeSamples.slice();
-    this.weightedNodeSamples = this.weightedNodeSamples.slice();
-    this.value = this.value.slice();
+    const n = this.nodes;
+    this.feature = this.feature.slice(0, n);
+    this.threshold = this.threshold.slice(0, n);
+    this.left = this.left.slice(0, n);
+    this.right = this.right.slice(0, n);
+    this.impurity = this.impurity.slice(0, n);
+    this.nodeSamples = this.nodeSamples.slice(0, n);
+    this.weightedNodeSamples = this.weightedNodeSamples.slice(0, n);
+    this.value = this.value.slice(0, n * this.classCount);
   }
-}
-
-/** Gives the empty array `array` room for `count` values. */
-function reserveArray<T>(array: Array<T>, count: i32): void {
-  array.length = count;
-  array.length = 0;
 }
 
 // Fitted trees stay reachable from this table until `treeFree`, so the
@@ -451,19 +453,16 @@ class Builder {
 }
 
 /**
- * Nodes waiting to be built, last in first out, kept as parallel arrays.
- * `pop` loads the top node into the public fields. `hist` is used by the
- * histogram builder only (a histogram buffer, or -1).
+ * Nodes waiting to be built, last in first out. Each entry takes
+ * NODE_RECORD bytes of one buffer: start, end, depth, parent, isLeft,
+ * constants and hist as i32, then impurity as f64. `pop` loads the top
+ * node into the public fields. `hist` is used by the histogram builder
+ * only (a histogram buffer, or -1).
  */
 export class NodeStack {
-  private starts: Array<i32> = [];
-  private ends: Array<i32> = [];
-  private depths: Array<i32> = [];
-  private parents: Array<i32> = [];
-  private lefts: Array<bool> = [];
-  private impurities: Array<f64> = [];
-  private constantCounts: Array<i32> = [];
-  private hists: Array<i32> = [];
+  private records: usize = heap.alloc(16 * NODE_RECORD);
+  private capacity: i32 = 16;
+  private top: i32 = 0;
   start: i32 = 0;
   end: i32 = 0;
   depth: i32 = 0;
@@ -474,31 +473,48 @@ export class NodeStack {
   hist: i32 = -1;
 
   get length(): i32 {
-    return this.starts.length;
+    return this.top;
   }
 
   push(start: i32, end: i32, depth: i32, parent: i32, isLeft: bool, impurity: f64, constants: i32, hist: i32): void {
-    this.starts.push(start);
-    this.ends.push(end);
-    this.depths.push(depth);
-    this.parents.push(parent);
-    this.lefts.push(isLeft);
-    this.impurities.push(impurity);
-    this.constantCounts.push(constants);
-    this.hists.push(hist);
+    if (this.top == this.capacity) {
+      this.capacity *= 2;
+      this.records = heap.realloc(this.records, <usize>this.capacity * NODE_RECORD);
+    }
+    const at = this.records + <usize>this.top * NODE_RECORD;
+    store<i32>(at, start);
+    store<i32>(at, end, 4);
+    store<i32>(at, depth, 8);
+    store<i32>(at, parent, 12);
+    store<i32>(at, isLeft ? 1 : 0, 16);
+    store<i32>(at, constants, 20);
+    store<i32>(at, hist, 24);
+    store<f64>(at, impurity, 32);
+    this.top++;
   }
 
   pop(): void {
-    this.start = this.starts.pop();
-    this.end = this.ends.pop();
-    this.depth = this.depths.pop();
-    this.parent = this.parents.pop();
-    this.isLeft = this.lefts.pop();
-    this.impurity = this.impurities.pop();
-    this.constants = this.constantCounts.pop();
-    this.hist = this.hists.pop();
+    this.top--;
+    const at = this.records + <usize>this.top * NODE_RECORD;
+    this.start = load<i32>(at);
+    this.end = load<i32>(at, 4);
+    this.depth = load<i32>(at, 8);
+    this.parent = load<i32>(at, 12);
+    this.isLeft = load<i32>(at, 16) != 0;
+    this.constants = load<i32>(at, 20);
+    this.hist = load<i32>(at, 24);
+    this.impurity = load<f64>(at, 32);
+  }
+
+  /** Frees the buffer; the stack is not used again. */
+  dispose(): void {
+    heap.free(this.records);
+    this.records = 0;
   }
 }
+
+/** Bytes of one NodeStack entry. */
+const NODE_RECORD: usize = 40;
 
 /** Builds a tree depth-first (scikit-learn's DepthFirstTreeBuilder). */
 export function buildTree(builder: Builder, splitterSeed: u32): Tree {
@@ -542,6 +558,7 @@ export function buildTree(builder: Builder, splitterSeed: u32): Tree {
     stack.push(start, pos, depth + 1, node, true, builder.bestImpurityLeft, constants, -1);
   }
   tree.compact();
+  stack.dispose();
   return tree;
 }
 
@@ -1363,6 +1380,7 @@ export function treeImport(
   memory.copy(tree.nodeSamples.dataStart, nodeSamples, <usize>nodeCount << 2);
   memory.copy(tree.weightedNodeSamples.dataStart, weightedNodeSamples, <usize>nodeCount << 3);
   memory.copy(tree.value.dataStart, value, <usize>(nodeCount * classCount) << 3);
+  tree.nodes = nodeCount;
   tree.depth = depth;
   return registerTree(tree);
 }

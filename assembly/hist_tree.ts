@@ -86,8 +86,11 @@ class HistBuilder {
    */
   rowCodes: usize = 0;
   codeStride: usize = 0;
-  /** Sort keys of an exact node: ordered value bits << 32 | position in the node. */
+  /** Sort keys of an exact node's candidate, sorted (see searchValues). */
   keys: usize = 0;
+  /** The same keys in sample order, and the samples' bin codes, as searchValues gathers them. */
+  gathered: usize = 0;
+  gatheredCodes: usize = 0;
   /**
    * The raw rows of the small subtree being split exactly, copied once when
    * the depth-first walk enters it (at most exactBelow rows × featureCount
@@ -96,7 +99,7 @@ class HistBuilder {
   block: usize = 0;
   /** The bin codes of the block's rows, codeStride bytes per row. */
   blockCodes: usize = 0;
-  /** Per bin code: a count, then a start offset, while an exact node sorts by bins first. */
+  /** Per bin code: a count, then a start offset, while an exact node sorts by bins first; all zero between searches. */
   buckets: StaticArray<i32> = new StaticArray<i32>(256);
   /** For each sample position in [blockStart, blockEnd): its row in `block` and `blockCodes`. */
   blockRow: StaticArray<i32> = new StaticArray<i32>(0);
@@ -180,6 +183,8 @@ class HistBuilder {
     }
     const exactRows = max<i32>(1, exactBelow < count ? exactBelow : count);
     this.keys = heap.alloc(<usize>exactRows << <usize>3);
+    this.gathered = heap.alloc(<usize>exactRows << <usize>3);
+    this.gatheredCodes = heap.alloc(<usize>exactRows);
     this.block = heap.alloc((<usize>exactRows * <usize>featureCount) << <usize>2);
     this.blockCodes = heap.alloc(<usize>exactRows * stride);
     this.blockRow = new StaticArray<i32>(exactRows);
@@ -250,11 +255,13 @@ class HistBuilder {
     }
   }
 
-  /** Frees the sample-ordered codes and the sort keys. */
+  /** Frees the sample-ordered codes, the sort keys and the exact block. */
   dispose(): void {
     for (let i = 0; i < this.histBuffers.length; i++) heap.free(this.histBuffers[i]);
     heap.free(this.rowCodes);
     heap.free(this.keys);
+    heap.free(this.gathered);
+    heap.free(this.gatheredCodes);
     heap.free(this.block);
     heap.free(this.blockCodes);
   }
@@ -273,12 +280,6 @@ class HistBuilder {
     }
     this.blockStart = start;
     this.blockEnd = end;
-  }
-
-  /** The bin code of feature f for the sample at position p, which lies in the current block. */
-  @inline blockCode(p: i32, f: i32): i32 {
-    const row = <usize>unchecked(this.blockRow[p - this.blockStart]);
-    return <i32>load<u8>(this.blockCodes + row * this.codeStride + <usize>f);
   }
 
   /** The value of feature f for the sample at position p, which lies in the current block. */
@@ -442,74 +443,80 @@ class HistBuilder {
   }
 
   /**
-   * Fills `keys` with ordered value bits << 32 | position for the n samples
-   * from `start`, sorted. Bin codes rise with values, so the keys are first
-   * placed by code (a counting sort over the node's codes), and then only
-   * the samples sharing a bin need sorting among themselves.
+   * Exact search over feature f on its raw values; returns false when f is
+   * constant in the node. One pass over the node's samples reads each
+   * sample's value and bin code once: it keeps the value's sort key
+   * (ordered value bits << 32 | the sample's weight << 8 | class) in
+   * `gathered`, the code in `gatheredCodes`, and counts the codes. Bin codes
+   * rise with values, so a counting sort by code places the keys, and only
+   * the keys sharing a bin are then sorted among themselves. Samples of
+   * equal value may end up in any order: the scan only stops between
+   * distinct values, where the sums on each side are the same for every
+   * such order.
    */
-  sortByValue(start: i32, n: i32, f: i32): void {
+  searchValues(start: i32, end: i32, impurity: f64, f: i32): bool {
+    const n = end - start;
     const keys = this.keys;
+    const gathered = this.gathered;
+    const gatheredCodes = this.gatheredCodes;
     const buckets = this.buckets;
+    const stride = this.codeStride;
+    const rowBytes = <usize>this.featureCount << 2;
+    const blockRows = changetype<usize>(this.blockRow) + (<usize>(start - this.blockStart) << 2);
+    const values = this.block + (<usize>f << 2);
+    const codes = this.blockCodes + <usize>f;
+    const meta = changetype<usize>(this.meta) + (<usize>start << 2);
+    let low = load<f32>(values + <usize>load<i32>(blockRows) * rowBytes);
+    let high = low;
     let lowCode = 255;
     let highCode = 0;
     for (let i = 0; i < n; i++) {
-      const code = this.blockCode(start + i, f);
+      const row = <usize>load<i32>(blockRows + (<usize>i << 2));
+      const value = load<f32>(values + row * rowBytes);
+      const code = <i32>load<u8>(codes + row * stride);
+      low = min(low, value);
+      high = max(high, value);
       lowCode = min(lowCode, code);
       highCode = max(highCode, code);
-    }
-
-    // Count per bin, then turn the counts into start offsets.
-    for (let b = lowCode; b <= highCode; b++) unchecked((buckets[b] = 0));
-    for (let i = 0; i < n; i++) {
-      const code = this.blockCode(start + i, f);
+      store<u8>(gatheredCodes + <usize>i, <u8>code);
+      store<u64>(gathered + (<usize>i << 3), (<u64>orderedBits(value) << 32) | <u64>load<u32>(meta + (<usize>i << 2)));
       unchecked((buckets[code] += 1));
     }
+    if (high <= low + FEATURE_THRESHOLD) {
+      for (let b = lowCode; b <= highCode; b++) unchecked((buckets[b] = 0));
+      return false;
+    }
+
+    // Counts to start offsets, then place the keys by code.
     let offset = 0;
     for (let b = lowCode; b <= highCode; b++) {
       const count = unchecked(buckets[b]);
       unchecked((buckets[b] = offset));
       offset += count;
     }
-
     for (let i = 0; i < n; i++) {
-      const code = this.blockCode(start + i, f);
+      const code = <i32>load<u8>(gatheredCodes + <usize>i);
       const at = unchecked(buckets[code]);
       unchecked((buckets[code] = at + 1));
-      store<u64>(keys + (<usize>at << 3), (<u64>orderedBits(this.blockValue(start + i, f)) << 32) | <u64>i);
+      store<u64>(keys + (<usize>at << 3), load<u64>(gathered + (<usize>i << 3)));
     }
-
-    // After the placing loop, buckets[b] is the end of bin b.
+    // After placing, buckets[b] is the end of bin b. Sort each bin, and leave the buckets at zero for the next search.
     let binStart = 0;
     for (let b = lowCode; b <= highCode; b++) {
       const binEnd = unchecked(buckets[b]);
       if (binEnd - binStart > 1) sortKeys(keys + (<usize>binStart << 3), binEnd - binStart);
       binStart = binEnd;
+      unchecked((buckets[b] = 0));
     }
-  }
-
-  /** Exact search over feature f on its raw values; returns false when f is constant in the node. */
-  searchValues(start: i32, end: i32, impurity: f64, f: i32): bool {
-    const n = end - start;
-    // Constant features are common in small nodes: look for one before sorting.
-    let low = this.blockValue(start, f);
-    let high = low;
-    for (let i = 1; i < n; i++) {
-      const value = this.blockValue(start + i, f);
-      low = min(low, value);
-      high = max(high, value);
-    }
-    if (high <= low + FEATURE_THRESHOLD) return false;
-    this.sortByValue(start, n, f);
-    const keys = this.keys;
 
     for (let c = 0; c < this.classCount; c++) unchecked((this.sumLeft[c] = 0));
     // Sums of squares updated per sample as in scanBins.
     let squaresLeft: f64 = 0;
     let squaresRight = this.totalSquares();
     let weightLeft: f64 = 0;
-    let current = low;
+    let current = fromOrdered(<u32>(load<u64>(keys) >>> 32));
     for (let i = 0; i + 1 < n; i++) {
-      const m = unchecked(this.meta[start + <i32>(<u32>load<u64>(keys + (<usize>i << 3)))]);
+      const m = <u32>load<u64>(keys + (<usize>i << 3));
       const w = <f64>(m >>> 8);
       const c = m & 0xff;
       const l = unchecked(this.sumLeft[c]);
@@ -749,6 +756,7 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
     stack.push(pos, end, depth + 1, node, false, builder.bestImpurityRight, inheritedConstants(builder, nodeSamples, end - pos), rightHist);
     stack.push(start, pos, depth + 1, node, true, builder.bestImpurityLeft, inheritedConstants(builder, nodeSamples, pos - start), leftHist);
   }
+  stack.dispose();
   lastNodeCount = tree.nodeCount;
   tree.compact();
   return tree;
