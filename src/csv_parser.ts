@@ -846,6 +846,7 @@ export function buildTable(file: string, plan: HeaderPlan, parts: readonly Parse
     let offset = 0;
     for (const piece of pieces) {
       bits.set(piece.block.columns[j].subarray(0, piece.rows), offset);
+      releaseBlockArray(piece.block.columns[j]);
       piece.block.columns[j] = released;
       offset += piece.rows;
     }
@@ -865,6 +866,9 @@ export function buildTable(file: string, plan: HeaderPlan, parts: readonly Parse
       lineNumbers[offset + i] = block.lineNumbers[i] + base;
     }
     hashes.set(block.hashes.subarray(0, rows), offset);
+    releaseBlockArray(block.labels);
+    releaseBlockArray(block.lineNumbers);
+    releaseBlockArray(block.hashes);
     offset += rows;
   }
   rememberRowHashes(columns, hashes);
@@ -901,11 +905,36 @@ function hashStagedRows(stage: Int32Array, count: number, featureCount: number, 
 
 function newBlock(featureCount: number): Block {
   return {
-    columns: Array.from({ length: featureCount }, () => new Int32Array(BLOCK_ROWS)),
-    labels: new Int32Array(BLOCK_ROWS),
-    lineNumbers: new Uint32Array(BLOCK_ROWS),
-    hashes: new Int32Array(BLOCK_ROWS),
+    columns: Array.from({ length: featureCount }, () => new Int32Array(blockBuffer())),
+    labels: new Int32Array(blockBuffer()),
+    lineNumbers: new Uint32Array(blockBuffer()),
+    hashes: new Int32Array(blockBuffer()),
   };
+}
+
+/** An ArrayBuffer with room for one block's values of one array. */
+type BlockBuffer = ArrayBuffer & { readonly resizable?: boolean; resize?(byteLength: number): void };
+
+/**
+ * Returns the memory of one array of a block: a resizable ArrayBuffer where
+ * the runtime has them, so that `buildTable` can hand each block's memory
+ * back (see releaseBlockArray) as soon as it has copied it, instead of
+ * holding the blocks and the table's columns at once until the next garbage
+ * collection. A runtime without them ignores the option.
+ */
+function blockBuffer(): ArrayBuffer {
+  const bytes = BLOCK_ROWS * 4;
+  return new (ArrayBuffer as new (byteLength: number, options: { maxByteLength: number }) => ArrayBuffer)(bytes, { maxByteLength: bytes });
+}
+
+/**
+ * Frees the memory of a block's array that `buildTable` has copied: V8
+ * (Node, Deno, Chromium) returns a resizable buffer's pages to the system
+ * when it shrinks to 0 bytes. The array then has length 0.
+ */
+function releaseBlockArray(array: Int32Array | Uint32Array): void {
+  const buffer = array.buffer as BlockBuffer;
+  if (buffer.resizable) buffer.resize!(0);
 }
 
 function columnKind(role: ColumnRole): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readCsv, type CsvOptions } from "../src/csv.ts";
+import { buildTable, CsvParser } from "../src/csv_parser.ts";
 import { bytesSource } from "../src/source.ts";
 import type { FlowTable } from "../src/table.ts";
 import { gunzip, gzip } from "./support/gzip.ts";
@@ -489,5 +490,26 @@ describe("readCsv rows", () => {
     expect(table.columns[1][65536]).toBe(-65536);
     expect(table.lineNumbers[rows - 1]).toBe(rows + 1);
     expect(table.sources[0].rawLabels.get("x")).toBe(Math.ceil(rows / 3));
+  });
+});
+
+describe("readCsv block memory", () => {
+  it("hands back every block's memory once the table holds it", () => {
+    const rows = 70000;
+    const lines = ["a,b,Label"];
+    for (let i = 0; i < rows; i++) lines.push(`${i},${2 * i},${i % 2 === 0 ? "x" : "y"}`);
+    const parser = new CsvParser("blocks.csv", "utf-8", false);
+    parser.push(encoder.encode(lines.join("\n") + "\n"));
+    const parts = parser.finishRows();
+    const buffers = parts.blocks.flatMap((block) => [...block.columns, block.labels, block.lineNumbers, block.hashes].map((array) => array.buffer));
+    expect(buffers).toHaveLength(2 * 5);
+    expect(buffers.every((buffer) => buffer.byteLength === 4 * 65536)).toBe(true);
+
+    const table = buildTable("blocks.csv", parser.planOrThrow(), [parts], [0]);
+    expect(table.columns[1][rows - 1]).toBe(2 * (rows - 1));
+    expect(table.lineNumbers[65536]).toBe(65538);
+    expect(table.labelNames[table.labels[65537]]).toBe("y");
+    // Every runtime of the suite has resizable ArrayBuffers; buildTable shrinks each block's to 0 bytes.
+    expect(buffers.map((buffer) => buffer.byteLength)).toEqual(buffers.map(() => 0));
   });
 });
