@@ -916,11 +916,11 @@ function newBlock(featureCount: number): Block {
 type BlockBuffer = ArrayBuffer & { readonly resizable?: boolean; resize?(byteLength: number): void };
 
 /**
- * Returns the memory of one array of a block: a resizable ArrayBuffer where
- * the runtime has them, so that `buildTable` can hand each block's memory
- * back (see releaseBlockArray) as soon as it has copied it, instead of
- * holding the blocks and the table's columns at once until the next garbage
- * collection. A runtime without them ignores the option.
+ * Returns the memory of one array of a block. It is a resizable ArrayBuffer
+ * where the runtime has them, so that `buildTable` can hand the memory back
+ * as soon as it has copied it (see releaseBlockArray). The blocks and the
+ * table's columns then need not both be held until the next garbage
+ * collection. A runtime without resizable buffers ignores the option.
  */
 function blockBuffer(): ArrayBuffer {
   const bytes = BLOCK_ROWS * 4;
@@ -928,9 +928,9 @@ function blockBuffer(): ArrayBuffer {
 }
 
 /**
- * Frees the memory of a block's array that `buildTable` has copied: V8
- * (Node, Deno, Chromium) returns a resizable buffer's pages to the system
- * when it shrinks to 0 bytes. The array then has length 0.
+ * Shrinks a copied block array's buffer to 0 bytes, so the array has length
+ * 0. Node and Deno return the pages to the system at once (measured with
+ * 10 MiB buffers); Bun keeps them until garbage collection.
  */
 function releaseBlockArray(array: Int32Array | Uint32Array): void {
   const buffer = array.buffer as BlockBuffer;
