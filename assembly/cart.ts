@@ -453,14 +453,17 @@ class Builder {
 }
 
 /**
- * Nodes waiting to be built, last in first out. Each entry takes
- * NODE_RECORD bytes of one buffer: start, end, depth, parent, isLeft,
- * constants and hist as i32, then impurity as f64. `pop` loads the top
- * node into the public fields. `hist` is used by the histogram builder
- * only (a histogram buffer, or -1).
+ * Nodes waiting to be built, last in first out. Each entry starts with
+ * NODE_RECORD bytes: start, end, depth, parent, isLeft, constants and hist
+ * as i32, then impurity as f64. `pop` loads the top node into the public
+ * fields. `hist` and the float64 values after the record are used by the
+ * histogram builder only (a histogram buffer or -1, and the node's weight
+ * and class sums).
  */
 export class NodeStack {
-  private records: usize = heap.alloc(16 * NODE_RECORD);
+  /** Bytes per entry: NODE_RECORD, then `sumCount` float64 values that the caller fills (see pushedSums). */
+  private recordBytes: usize;
+  private records: usize;
   private capacity: i32 = 16;
   private top: i32 = 0;
   start: i32 = 0;
@@ -472,16 +475,31 @@ export class NodeStack {
   constants: i32 = 0;
   hist: i32 = -1;
 
+  constructor(sumCount: i32 = 0) {
+    this.recordBytes = NODE_RECORD + (<usize>sumCount << 3);
+    this.records = heap.alloc(<usize>this.capacity * this.recordBytes);
+  }
+
   get length(): i32 {
     return this.top;
+  }
+
+  /** Address of the float64 values of the entry pushed last. */
+  pushedSums(): usize {
+    return this.records + <usize>(this.top - 1) * this.recordBytes + NODE_RECORD;
+  }
+
+  /** Address of the float64 values of the entry popped last; valid until the next push. */
+  poppedSums(): usize {
+    return this.records + <usize>this.top * this.recordBytes + NODE_RECORD;
   }
 
   push(start: i32, end: i32, depth: i32, parent: i32, isLeft: bool, impurity: f64, constants: i32, hist: i32): void {
     if (this.top == this.capacity) {
       this.capacity *= 2;
-      this.records = heap.realloc(this.records, <usize>this.capacity * NODE_RECORD);
+      this.records = heap.realloc(this.records, <usize>this.capacity * this.recordBytes);
     }
-    const at = this.records + <usize>this.top * NODE_RECORD;
+    const at = this.records + <usize>this.top * this.recordBytes;
     store<i32>(at, start);
     store<i32>(at, end, 4);
     store<i32>(at, depth, 8);
@@ -495,7 +513,7 @@ export class NodeStack {
 
   pop(): void {
     this.top--;
-    const at = this.records + <usize>this.top * NODE_RECORD;
+    const at = this.records + <usize>this.top * this.recordBytes;
     this.start = load<i32>(at);
     this.end = load<i32>(at, 4);
     this.depth = load<i32>(at, 8);

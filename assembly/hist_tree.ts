@@ -75,6 +75,9 @@ class HistBuilder {
   countRows: bool;
   sumTotal: StaticArray<f64>;
   sumLeft: StaticArray<f64>;
+  /** The class sums and weight of the best split's left side. */
+  bestSumLeft: StaticArray<f64>;
+  bestWeightLeft: f64 = 0;
   random: StaticArray<u32> = new StaticArray<u32>(1);
   sampleCount: i32 = 0;
   totalWeight: f64 = 0;
@@ -163,6 +166,7 @@ class HistBuilder {
     this.histRows = new StaticArray<u32>(minSamplesLeaf > 1 ? slots * maxBins : 0);
     this.sumTotal = new StaticArray<f64>(classCount);
     this.sumLeft = new StaticArray<f64>(classCount);
+    this.bestSumLeft = new StaticArray<f64>(classCount);
     for (let f = 0; f < featureCount; f++) this.features[f] = f;
     let total: f64 = 0;
     let p = 0;
@@ -288,6 +292,7 @@ class HistBuilder {
     return load<f32>(this.block + ((row * <usize>this.featureCount + <usize>f) << 2));
   }
 
+  /** Sets sumTotal and nodeWeight from the samples of the root node. */
   resetNode(start: i32, end: i32): void {
     const sums = this.sumTotal;
     for (let c = 0; c < this.classCount; c++) unchecked((sums[c] = 0));
@@ -331,7 +336,31 @@ class HistBuilder {
     this.bestImprovement =
       (this.nodeWeight / this.totalWeight) *
       (impurity - (weightRight / this.nodeWeight) * giniRight - (weightLeft / this.nodeWeight) * giniLeft);
+    this.bestWeightLeft = weightLeft;
+    for (let c = 0; c < this.classCount; c++) unchecked((this.bestSumLeft[c] = unchecked(this.sumLeft[c])));
     return true;
+  }
+
+  /**
+   * Writes a child's weight and class sums at `to` (see NodeStack): those
+   * of the best split's left side, or of its right side. The weights are
+   * whole numbers, so these equal the sums over the child's samples.
+   */
+  childSums(to: usize, left: bool): void {
+    const k = this.classCount;
+    if (left) {
+      store<f64>(to, this.bestWeightLeft);
+      for (let c = 0; c < k; c++) store<f64>(to + (<usize>(c + 1) << 3), unchecked(this.bestSumLeft[c]));
+      return;
+    }
+    store<f64>(to, this.nodeWeight - this.bestWeightLeft);
+    for (let c = 0; c < k; c++) store<f64>(to + (<usize>(c + 1) << 3), unchecked(this.sumTotal[c]) - unchecked(this.bestSumLeft[c]));
+  }
+
+  /** Sets sumTotal and nodeWeight from a weight and class sums that childSums wrote at `from`. */
+  takeSums(from: usize): void {
+    this.nodeWeight = load<f64>(from);
+    for (let c = 0; c < this.classCount; c++) unchecked((this.sumTotal[c] = load<f64>(from + (<usize>(c + 1) << 3))));
   }
 
   /** Sum of the squared class weights of the node (every sample on the right). */
@@ -687,7 +716,8 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
   tree.reserve(min<i32>(lastNodeCount + (lastNodeCount >> 3), 2 * builder.sampleCount));
   // Each pending node carries its full histogram buffer (see HistBuilder.subtract)
   // or -1, and its known constant count (see HistBuilder.splitNode).
-  const stack = new NodeStack();
+  // Each entry also carries the node's weight and class sums, from its parent's split.
+  const stack = new NodeStack(builder.classCount + 1);
   stack.push(0, builder.sampleCount, 0, -2, false, Infinity, 0, -1);
   let first = true;
 
@@ -701,11 +731,13 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
     const known = stack.constants;
     const nodeSamples = end - start;
 
-    builder.resetNode(start, end);
     let isLeaf = depth >= builder.maxDepth || nodeSamples < builder.minSamplesSplit || nodeSamples < 2 * builder.minSamplesLeaf;
     if (first) {
+      builder.resetNode(start, end);
       impurity = builder.gini(builder.sumTotal, builder.nodeWeight);
       first = false;
+    } else {
+      builder.takeSums(stack.poppedSums());
     }
     isLeaf = isLeaf || impurity <= EPSILON;
     if (!isLeaf) {
@@ -754,7 +786,9 @@ function buildHistTree(builder: HistBuilder, seed: u32): Tree {
       }
     }
     stack.push(pos, end, depth + 1, node, false, builder.bestImpurityRight, inheritedConstants(builder, nodeSamples, end - pos), rightHist);
+    builder.childSums(stack.pushedSums(), false);
     stack.push(start, pos, depth + 1, node, true, builder.bestImpurityLeft, inheritedConstants(builder, nodeSamples, pos - start), leftHist);
+    builder.childSums(stack.pushedSums(), true);
   }
   stack.dispose();
   lastNodeCount = tree.nodeCount;

@@ -5,6 +5,8 @@
 // `mt19937_seed` (init_genrand), bounded draws as numpy's masked rejection.
 
 const N: i32 = 624;
+/** Outputs of one nextBlock call. */
+export const MT_BLOCK: i32 = N;
 const M: i32 = 397;
 
 /** One word of the twist: the upper bit of `current` and lower bits of `following`, shifted and mixed into `ahead`. */
@@ -38,6 +40,28 @@ export class MersenneTwister {
     }
     unchecked((state[N - 1] = twistWord(unchecked(state[N - 1]), unchecked(state[0]), unchecked(state[M - 1]))));
     this.index = 0;
+  }
+
+  /**
+   * Writes the next N outputs to `out` (N u32 values), the same as N calls
+   * of nextU32, when the outputs so far are a whole number of N: a fresh
+   * generator, or one that only made blocks. Tempers four words at a time.
+   */
+  nextBlock(out: usize): void {
+    assert(this.index == N, "nextBlock needs a generator at a block boundary");
+    this.twist();
+    const state = changetype<usize>(this.state);
+    const maskB = i32x4.splat(0x9d2c5680);
+    const maskC = i32x4.splat(<i32>0xefc60000);
+    for (let i: usize = 0; i < <usize>N; i += 4) {
+      let y = v128.load(state + (i << 2));
+      y = v128.xor(y, i32x4.shr_u(y, 11));
+      y = v128.xor(y, v128.and(i32x4.shl(y, 7), maskB));
+      y = v128.xor(y, v128.and(i32x4.shl(y, 15), maskC));
+      y = v128.xor(y, i32x4.shr_u(y, 18));
+      v128.store(out + (i << 2), y);
+    }
+    this.index = N;
   }
 
   /** Returns the next 32-bit output (genrand_int32). */
