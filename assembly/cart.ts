@@ -151,17 +151,14 @@ export class Tree {
   addNode(parent: i32, isLeft: bool, impurity: f64, samples: i32, weight: f64, sums: StaticArray<f64>, depth: i32): i32 {
     const node = this.nodes;
     if (node >= this.feature.length) this.reserve(max<i32>(64, node * 2));
-    if (parent >= 0) {
-      if (isLeft) unchecked((this.left[parent] = node));
-      else unchecked((this.right[parent] = node));
-    }
-    unchecked((this.impurity[node] = impurity));
-    unchecked((this.nodeSamples[node] = samples));
-    unchecked((this.weightedNodeSamples[node] = weight));
+    if (parent >= 0) setI32(isLeft ? this.left : this.right, parent, node);
+    setF64(this.impurity, node, impurity);
+    setI32(this.nodeSamples, node, samples);
+    setF64(this.weightedNodeSamples, node, weight);
     const k = this.classCount;
-    for (let c = 0; c < k; c++) unchecked((this.value[node * k + c] = unchecked(sums[c])));
-    unchecked((this.left[node] = LEAF));
-    unchecked((this.right[node] = LEAF));
+    for (let c = 0; c < k; c++) setF64(this.value, node * k + c, unchecked(sums[c]));
+    setI32(this.left, node, LEAF);
+    setI32(this.right, node, LEAF);
     if (depth > this.depth) this.depth = depth;
     this.nodes = node + 1;
     return node;
@@ -169,14 +166,14 @@ export class Tree {
 
   /** Makes the node just added a leaf. */
   endLeaf(): void {
-    unchecked((this.feature[this.nodes - 1] = -2));
-    unchecked((this.threshold[this.nodes - 1] = -2.0));
+    setI32(this.feature, this.nodes - 1, -2);
+    setF64(this.threshold, this.nodes - 1, -2.0);
   }
 
   /** Makes the node just added a split on `feature` at `threshold`. */
   endSplit(feature: i32, threshold: f64): void {
-    unchecked((this.feature[this.nodes - 1] = feature));
-    unchecked((this.threshold[this.nodes - 1] = threshold));
+    setI32(this.feature, this.nodes - 1, feature);
+    setF64(this.threshold, this.nodes - 1, threshold);
   }
 
   /** Replaces every node array with a copy of the nodes added, as the build leaves room unused (see reserve). */
@@ -191,6 +188,15 @@ export class Tree {
     this.weightedNodeSamples = this.weightedNodeSamples.slice(0, n);
     this.value = this.value.slice(0, n * this.classCount);
   }
+}
+
+/** Writes `array[index] = value` with no bounds check, for arrays already long enough (see Tree.reserve). */
+@inline function setI32(array: Array<i32>, index: i32, value: i32): void {
+  store<i32>(array.dataStart + (<usize>index << 2), value);
+}
+
+@inline function setF64(array: Array<f64>, index: i32, value: f64): void {
+  store<f64>(array.dataStart + (<usize>index << 3), value);
 }
 
 // Fitted trees stay reachable from this table until `treeFree`, so the

@@ -174,8 +174,8 @@ class HistBuilder {
       const w = weights == 0 ? 1 : load<u32>(weights + (<usize>i << 2));
       if (w == 0) continue;
       assert(w < 1 << 24, "a sample weight above 2^24 - 1");
-      this.samples[p] = i;
-      this.meta[p] = (w << 8) | load<u32>(y + (<usize>i << 2));
+      unchecked((this.samples[p] = i));
+      unchecked((this.meta[p] = (w << 8) | load<u32>(y + (<usize>i << 2))));
       total += <f64>w;
       p++;
     }
