@@ -533,7 +533,7 @@ class HistBuilder {
     let binStart = 0;
     for (let b = lowCode; b <= highCode; b++) {
       const binEnd = unchecked(buckets[b]);
-      if (binEnd - binStart > 1) sortKeys(keys + (<usize>binStart << 3), binEnd - binStart);
+      if (binEnd - binStart > 1 && !valuesAscending(keys, binStart, binEnd)) sortKeys(keys + (<usize>binStart << 3), binEnd - binStart);
       binStart = binEnd;
       unchecked((buckets[b] = 0));
     }
@@ -691,6 +691,21 @@ class HistBuilder {
       v128.store(rowB + at, v);
     }
   }
+}
+
+/**
+ * Whether the keys [start, end) at `keys` are in ascending order of value
+ * (their high 32 bits); the order of equal values does not matter to the
+ * exact search. Often true in deep nodes, where a bin holds one value.
+ */
+function valuesAscending(keys: usize, start: i32, end: i32): bool {
+  let previous = <u32>(load<u64>(keys + (<usize>start << 3)) >>> 32);
+  for (let i = start + 1; i < end; i++) {
+    const value = <u32>(load<u64>(keys + (<usize>i << 3)) >>> 32);
+    if (value < previous) return false;
+    previous = value;
+  }
+  return true;
 }
 
 /** Whether a child node will be split on histograms, and so needs them when subtraction is on. */
