@@ -183,7 +183,7 @@ class HistBuilder {
     this.codeStride = stride;
     this.rowCodes = heap.alloc(<usize>count * stride);
     for (let q = 0; q < count; q++) {
-      memory.copy(this.rowCodes + <usize>q * stride, codes + <usize>unchecked(this.samples[q]) * <usize>featureCount, <usize>featureCount);
+      copyRow(this.rowCodes + <usize>q * stride, codes + <usize>unchecked(this.samples[q]) * <usize>featureCount, <usize>featureCount);
     }
     const exactRows = max<i32>(1, exactBelow < count ? exactBelow : count);
     this.keys = heap.alloc(<usize>exactRows << <usize>3);
@@ -276,7 +276,7 @@ class HistBuilder {
     const rowBytes = <usize>this.featureCount << 2;
     for (let p = start; p < end; p++) {
       const q = p - start;
-      memory.copy(this.block + <usize>q * rowBytes, this.rowValues + <usize>unchecked(this.samples[p]) * rowBytes, rowBytes);
+      copyRow(this.block + <usize>q * rowBytes, this.rowValues + <usize>unchecked(this.samples[p]) * rowBytes, rowBytes);
       const codesFrom = this.rowCodes + <usize>p * this.codeStride;
       const codesTo = this.blockCodes + <usize>q * this.codeStride;
       for (let at: usize = 0; at < this.codeStride; at += 16) v128.store(codesTo + at, v128.load(codesFrom + at));
@@ -691,6 +691,21 @@ class HistBuilder {
       v128.store(rowB + at, v);
     }
   }
+}
+
+/**
+ * Copies `bytes` bytes from `from` to `to` (regions that do not overlap)
+ * 16 at a time, the last 16 ending at the last byte, so that copying one
+ * short row calls no memory.copy.
+ */
+@inline function copyRow(to: usize, from: usize, bytes: usize): void {
+  if (bytes < 16) {
+    memory.copy(to, from, bytes);
+    return;
+  }
+  const last = bytes - 16;
+  for (let at: usize = 0; at < last; at += 16) v128.store(to + at, v128.load(from + at));
+  v128.store(to + last, v128.load(from + last));
 }
 
 /**
