@@ -709,9 +709,9 @@ class HistBuilder {
 }
 
 /**
- * Whether the keys [start, end) at `keys` are in ascending order of value
- * (their high 32 bits); the order of equal values does not matter to the
- * exact search. Often true in deep nodes, where a bin holds one value.
+ * Whether the keys [start, end) at `keys` ascend by value (their high 32
+ * bits). The exact search needs no order among equal values, so such a
+ * bin is left as it is.
  */
 function valuesAscending(keys: usize, start: i32, end: i32): bool {
   let previous = <u32>(load<u64>(keys + (<usize>start << 3)) >>> 32);

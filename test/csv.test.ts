@@ -494,7 +494,7 @@ describe("readCsv rows", () => {
 });
 
 describe("readCsv block memory", () => {
-  it("hands back every block's memory once the table holds it", () => {
+  it("shrinks copied block buffers to zero", () => {
     const rows = 70000;
     const lines = ["a,b,Label"];
     for (let i = 0; i < rows; i++) lines.push(`${i},${2 * i},${i % 2 === 0 ? "x" : "y"}`);
