@@ -313,6 +313,34 @@ export interface WholeFileOperations {
   pid: number;
 }
 
+/**
+ * Creates folder `dir` and its missing parents one level at a time.
+ * `mkdirOne` creates one folder. It rejects with an error whose `code` is
+ * "EEXIST" when the path exists, or "ENOENT" when its parent is missing.
+ * `parentOf` returns a path's parent. This replaces `recursive: true`
+ * because Node's recursive mkdir never settles for a path under /proc,
+ * where mkdir reports ENOENT although the parent exists. Here an ENOENT
+ * once the parent exists is final, and the error raised names the first
+ * folder that could not be made.
+ */
+export async function makeFolder(dir: string, mkdirOne: (path: string) => Promise<void>, parentOf: (path: string) => string): Promise<void> {
+  try {
+    await mkdirOne(dir);
+    return;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === "EEXIST") return;
+    const parent = parentOf(dir);
+    if (code !== "ENOENT" || parent === dir) throw error;
+    await makeFolder(parent, mkdirOne, parentOf);
+    try {
+      await mkdirOne(dir);
+    } catch (retryError) {
+      if ((retryError as { code?: unknown }).code !== "EEXIST") throw error;
+    }
+  }
+}
+
 /** Writes files so that either all of them appear complete or none changes: temporary files first, then renames. */
 export async function writeFilesWholeWith(
   operations: WholeFileOperations,

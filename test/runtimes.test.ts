@@ -145,6 +145,25 @@ describe("deno and bun commands", () => {
   });
 });
 
+describe.skipIf(!existsSync("/proc/self"))("output folder under /proc", () => {
+  // mkdir under /proc reports ENOENT although /proc exists; Node's recursive mkdir then never returned.
+  for (const runtime of ["node", "bun"] as const) {
+    it(`exits 1 in ${runtime}`, () => {
+      const out = "/proc/flowguard-no-such-folder/out";
+      const command = runtime === "node" ? [process.execPath, NODE_CLI] : [BUN, "runtimes/bun/cli.ts"];
+      const run = spawnSync(command[0], [...command.slice(1), "experiment", "--models", "gnb", "--quiet", "--out", out], {
+        cwd: ROOT,
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      expect(run.signal).toBe(null);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`--out ${out} cannot be written (ENOENT`);
+      expect(run.stderr).toContain("choose a folder you can write to");
+    });
+  }
+});
+
 describe("deno permissions", () => {
   it("rejects --out without write permission", () => {
     const out = join(tempDir(), "out");

@@ -6,7 +6,7 @@
  */
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { runCli, writeFilesWholeWith, type CliHost } from "../../src/cli.ts";
+import { makeFolder, runCli, writeFilesWholeWith, type CliHost } from "../../src/cli.ts";
 import { Bun } from "./bun_api.ts";
 import { fileSource, listDir } from "./files.ts";
 import { bunForestPool, loadCore, useBunParquetWasm } from "./wasm.ts";
@@ -14,11 +14,16 @@ import { bunForestPool, loadCore, useBunParquetWasm } from "./wasm.ts";
 /** The package folder: this file is runtimes/bun/host.ts, two levels down. */
 const PACKAGE_ROOT = resolve(dirname(Bun.fileURLToPath(import.meta.url)), "../..");
 
+/** Creates `dir` and its missing parents (see makeFolder). oven-sh/bun pull request 40600 describes the same endless loop in Bun 1.4's recursive mkdir. */
+function makeFolders(dir: string): Promise<void> {
+  return makeFolder(dir, (path) => mkdir(path), dirname);
+}
+
 /** Writes files so that either all of them appear complete or none changes. */
 function writeFilesWhole(dir: string, files: Record<string, string>): Promise<void> {
   return writeFilesWholeWith(
     {
-      mkdir: async (path) => void (await mkdir(path, { recursive: true })),
+      mkdir: makeFolders,
       writeTextFile: async (path, text) => void (await Bun.write(path, text)),
       rename,
       remove: (path) => rm(path, { force: true }),
@@ -46,6 +51,12 @@ export const bunHost: CliHost = {
   writeFilesWhole,
   loadCore,
   setUpParquet: useBunParquetWasm,
+  async probeOutputFolder(dir) {
+    await makeFolders(dir);
+    const probe = join(dir, `.flowguard-probe.${process.pid}.tmp`);
+    await Bun.write(probe, "");
+    await rm(probe, { force: true });
+  },
   defaultWorkers: () => navigator.hardwareConcurrency,
   forestPool: bunForestPool,
 };

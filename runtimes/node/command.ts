@@ -7,7 +7,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { runCli, writeFilesWholeWith, type CliHost } from "../../src/cli.ts";
+import { makeFolder, runCli, writeFilesWholeWith, type CliHost } from "../../src/cli.ts";
 import { fileSource, listDir } from "./files.ts";
 import { useNodeParquetWasm } from "./parquet.ts";
 import { nodeForestPool } from "./forest_pool.ts";
@@ -19,11 +19,16 @@ export { nodeRecipeFileSystem } from "./files.ts";
 /** The package folder: this file is runtimes/node/command.ts, and the bundle dist/node/cli.js, both two levels down. */
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
+/** Creates `dir` and its missing parents (see makeFolder: Node's recursive mkdir never settles under /proc). */
+function makeFolders(dir: string): Promise<void> {
+  return makeFolder(dir, (path) => mkdir(path), dirname);
+}
+
 /** Writes files so that either all of them appear complete or none changes: temporary files first, then renames. */
 export function writeFilesWhole(dir: string, files: Record<string, string>): Promise<void> {
   return writeFilesWholeWith(
     {
-      mkdir: async (path) => void (await mkdir(path, { recursive: true })),
+      mkdir: makeFolders,
       writeTextFile: (path, text) => writeFile(path, text),
       rename,
       remove: (path) => rm(path, { force: true }),
@@ -52,7 +57,7 @@ export const nodeHost: CliHost = {
   loadCore,
   setUpParquet: useNodeParquetWasm,
   async probeOutputFolder(dir) {
-    await mkdir(dir, { recursive: true });
+    await makeFolders(dir);
     const probe = join(dir, `.flowguard-probe.${process.pid}.tmp`);
     await writeFile(probe, "");
     await rm(probe, { force: true });
