@@ -631,7 +631,7 @@ export class CsvParser {
 
   private fieldCountError(fieldCount: number): SyntaxError {
     return new SyntaxError(
-      `csv: row has ${fieldCount} fields but the header has ${this.kinds.length}; in ${this.file}, line ${this.line}. ` +
+      `csv: row has ${fieldCount} ${fieldCount === 1 ? "field" : "fields"} but the header has ${this.kinds.length}; in ${this.file}, line ${this.line}. ` +
         "Check the row for a missing or extra comma, or quote fields that contain commas.",
     );
   }

@@ -384,6 +384,10 @@ describe("readCsv errors", () => {
     expect(message).toContain("header has 3");
   });
 
+  it("says field for a one-field row", async () => {
+    await expect(loadText("a,b,Label\n1,2,x\n7\n")).rejects.toThrow(/row has 1 field but the header has 3; in inline\.csv, line 3/);
+  });
+
   it("rejects a row with too many fields", async () => {
     await expect(loadText("a,Label\n1,x,9\n")).rejects.toThrow(/row has 3 fields but the header has 2; in inline\.csv, line 2/);
   });
