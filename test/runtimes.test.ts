@@ -3,7 +3,7 @@
 // the devDependencies' binaries in node_modules/.bin.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { gunzipSync } from "node:zlib";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -69,18 +69,21 @@ function runtimeOf(out: string): string {
   return JSON.parse(readFileSync(join(out, "report.json"), "utf8")).flowguard.runtime;
 }
 
+/** The folders Deno's forest workers read (README's command allows them). */
+const DENO_WORKER_READS = [join(ROOT, "src"), join(ROOT, "runtimes/deno")];
+
 /**
  * Runs the same experiment in Node, Deno and Bun, each writing into its own
- * `--out` folder, and returns the folders. Deno may read `reads` and write
- * only its own `--out` folder, which it must also read to rename the
- * finished files into place.
+ * `--out` folder, and returns the folders. Deno may read `reads` and the
+ * worker folders, and write only its own `--out` folder, which it must also
+ * read to rename the finished files into place.
  */
 function runEverywhere(args: string[], reads: string[] = []): Record<Runtime, string> {
   const dir = tempDir();
   const outs = { node: join(dir, "node"), deno: join(dir, "deno"), bun: join(dir, "bun") };
   for (const runtime of ["node", "deno", "bun"] as const) {
     const out = outs[runtime];
-    const run = flowguard(runtime, ["experiment", ...args, "--out", out, "--quiet"], { read: [...reads, out], write: [out] });
+    const run = flowguard(runtime, ["experiment", ...args, "--out", out, "--quiet"], { read: [...reads, ...DENO_WORKER_READS, out], write: [out] });
     expect(run.stderr, `${runtime} stderr`).toBe("");
     expect(run.status, `${runtime} exit status`).toBe(0);
     expect(run.stdout, `${runtime} stdout`).toContain("Confusion matrices");
@@ -182,6 +185,18 @@ describe("deno permissions", () => {
     expect(run.stderr).toContain("Deno.rename");
     expect(run.stderr).toContain(`--allow-read=${out}`);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("notes one thread without worker folders", () => {
+    const out = join(tempDir(), "out");
+    const run = flowguard("deno", ["experiment", "--models", "gnb", "--quiet", "--out", out], { read: [out], write: [out] });
+    expect(run.status).toBe(0);
+    const workers = JSON.parse(readFileSync(join(out, "report.json"), "utf8")).flowguard.workers;
+    expect(workers).toBe(1);
+    if (availableParallelism() > 1) {
+      expect(run.stderr).toContain("flowguard: using 1 thread instead of");
+      expect(run.stderr).toContain(`${join(ROOT, "runtimes/deno")} and ${join(ROOT, "src")}; add them to --allow-read`);
+    }
   });
 
   it("fits forest with README permissions", () => {

@@ -11,7 +11,7 @@ import { runCli, writeFilesWholeWith, type CliHost, type TextWriter } from "../.
 import { Deno, type DenoStdStream } from "./deno_api.ts";
 import { fileSource, listDir } from "./files.ts";
 import { mayReadEnv, requireOutputFolder, requireRead } from "./permissions.ts";
-import { denoDefaultWorkers, denoForestPool, loadCore, useDenoParquetWasm } from "./wasm.ts";
+import { denoDefaultWorkers, denoForestPool, loadCore, useDenoParquetWasm, WORKER_READS } from "./wasm.ts";
 
 /** The package folder: this file is runtimes/deno/host.ts, two levels down. */
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -70,7 +70,16 @@ export const denoHost: CliHost = {
   loadCore,
   setUpParquet: useDenoParquetWasm,
   checkOutputFolder: requireOutputFolder,
-  defaultWorkers: denoDefaultWorkers,
+  defaultWorkers() {
+    const workers = denoDefaultWorkers();
+    if (workers === 1 && navigator.hardwareConcurrency > 1) {
+      this.stderr.write(
+        `flowguard: using 1 thread instead of ${navigator.hardwareConcurrency} workers, because worker threads need read permission for ` +
+          `${WORKER_READS.join(" and ")}; add them to --allow-read, or pass --workers 1 to leave out this note\n`,
+      );
+    }
+    return workers;
+  },
   forestPool: denoForestPool,
 };
 

@@ -36,6 +36,9 @@ const WORKER_SCRIPT = new URL("../../runtimes/deno/forest_worker.ts", import.met
 const WORKER_FOLDER = new URL("../../runtimes/deno", import.meta.url);
 const SOURCE_FOLDER = new URL("../../src", import.meta.url);
 
+/** The folders that forest workers read, as paths, for messages. */
+export const WORKER_READS: readonly string[] = [fileURLToPath(WORKER_FOLDER), fileURLToPath(SOURCE_FOLDER)];
+
 /** Returns the default number of forest workers: the core count when Deno may load the worker script, else 1. */
 export function denoDefaultWorkers(): number {
   return mayRead(WORKER_FOLDER) && mayRead(SOURCE_FOLDER) ? navigator.hardwareConcurrency : 1;
