@@ -146,6 +146,31 @@ describe("demo server", () => {
     expect(serverOutput).not.toContain("failed to serve");
   });
 
+  it("logs a body read in full as sent", async () => {
+    // Like curl, each client closes as soon as it has Content-Length bytes, which can be before the server's file stream ends.
+    const url = new URL("/", baseUrl);
+    const sentLines = () => serverOutput.split("\n").filter((line) => /^GET \/ 200 \d+ bytes$/.test(line)).length;
+    const before = sentLines();
+    for (let i = 0; i < 20; i++) {
+      const socket = connect(Number(url.port), url.hostname);
+      await new Promise<void>((resolveConnect) => socket.once("connect", resolveConnect));
+      socket.write(`GET / HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`);
+      await new Promise<void>((resolveBody) => {
+        let received = Buffer.alloc(0);
+        socket.on("data", (chunk: Buffer) => {
+          received = Buffer.concat([received, chunk]);
+          const headerEnd = received.indexOf("\r\n\r\n");
+          const length = /content-length: (\d+)/i.exec(received.subarray(0, Math.max(headerEnd, 0)).toString());
+          if (headerEnd >= 0 && length && received.length - headerEnd - 4 >= Number(length[1])) resolveBody();
+        });
+      });
+      socket.destroy();
+    }
+    for (let waited = 0; waited < 5000 && sentLines() < before + 20; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(sentLines() - before).toBe(20);
+    expect(serverOutput).not.toContain("GET / 200 closed by the client before the end");
+  });
+
   it("serves wasm as application/wasm", async () => {
     const response = await get("/flowguard.wasm");
     expect(response.status).toBe(200);

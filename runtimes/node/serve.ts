@@ -79,11 +79,17 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     { prefix: "/", dir: join(root, "dist", "browser") },
   ];
   const server = createServer((request, response) => {
-    response.once("finish", () => {
+    let reported = false;
+    const reportSent = () => {
+      if (reported) return;
+      reported = true;
       const bodyBytes = request.method === "HEAD" ? 0 : Number(response.getHeader("Content-Length") ?? 0);
       options.onResponse?.({ method: request.method ?? "", path: request.url ?? "", status: response.statusCode, bodyBytes });
-    });
-    handleRequest(mounts, request, response).catch((error: Error) => {
+    };
+    response.once("finish", reportSent);
+    handleRequest(mounts, request, response).then(() => {
+      if (sentBeforeClose.has(response)) reportSent();
+    }, (error: Error) => {
       // A client that hangs up (a cancelled run, a closed tab) is not a server failure.
       if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") {
         options.onClientClose?.({ method: request.method ?? "", path: request.url ?? "", status: response.statusCode });
@@ -140,8 +146,22 @@ async function handleRequest(mounts: Mount[], request: IncomingMessage, response
     response.end();
     return;
   }
-  await pipeline(createReadStream(file.path), response);
+  const source = createReadStream(file.path);
+  try {
+    await pipeline(source, response);
+  } catch (error) {
+    // A client such as curl may close as soon as it has Content-Length bytes, before the file stream ends.
+    const sentInFull = source.bytesRead === file.size && response.writableLength === 0;
+    if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE" && sentInFull) {
+      sentBeforeClose.add(response);
+      return;
+    }
+    throw error;
+  }
 }
+
+/** Responses whose whole body was handed to the socket before the client closed it (see serveFile). */
+const sentBeforeClose = new WeakSet<ServerResponse>();
 
 /**
  * Maps a URL path to a regular file inside one of the mounts, or returns
