@@ -253,6 +253,21 @@ describe("deno and bun usage errors", () => {
   }
 });
 
+describe("forest pools of Deno and Bun", () => {
+  for (const runtime of ["deno", "bun"] as const) {
+    it.each(["exact", "histogram"])(`${runtime} pool matches one thread, %s`, (splitter) => {
+      const script = "test/run/forest_pool_check.ts";
+      const run =
+        runtime === "bun"
+          ? spawn(BUN, [script, splitter])
+          : spawn(DENO, ["run", "--no-prompt", `--allow-read=${[...PACKAGE_READS, ...DENO_WORKER_READS].join(",")}`, script, splitter]);
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ rows: 7488, splitter, firstDifference: -1, samePredictions: true, classes: 2 });
+    });
+  }
+});
+
 describe("CSV byte ranges on Deno and Bun workers", () => {
   it.each(["deno", "bun"] as const)("%s reads the Syn sample in 2 ranges", (runtime) => {
     const dir = tempDir();
