@@ -58,7 +58,7 @@ export class Tree {
   root: i32 = 0;
   splitCount: i32 = 0;
   leafCount: i32 = 0;
-  /** Nodes in the node arrays; while a tree is built, the arrays may be longer (see reserve). */
+  /** Count of nodes in the node arrays. While a tree is built, the arrays may be longer (see reserve). */
   nodes: i32 = 0;
   constructor(public classCount: i32, public featureCount: i32) {}
 
@@ -490,12 +490,12 @@ export class NodeStack {
     return this.top;
   }
 
-  /** Address of the float64 values of the entry pushed last. */
+  /** Returns the address of the float64 values of the entry pushed last. */
   pushedSums(): usize {
     return this.records + <usize>(this.top - 1) * this.recordBytes + NODE_RECORD;
   }
 
-  /** Address of the float64 values of the entry popped last; valid until the next push. */
+  /** Returns the address of the float64 values of the entry popped last. It stays valid until the next push. */
   poppedSums(): usize {
     return this.records + <usize>this.top * this.recordBytes + NODE_RECORD;
   }

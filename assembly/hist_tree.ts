@@ -102,7 +102,7 @@ class HistBuilder {
   block: usize = 0;
   /** The bin codes of the block's rows, codeStride bytes per row. */
   blockCodes: usize = 0;
-  /** Per bin code: a count, then a start offset, while an exact node sorts by bins first; all zero between searches. */
+  /** Per bin code: a count, then a start offset, while an exact node sorts by bins first. All zero between searches. */
   buckets: StaticArray<i32> = new StaticArray<i32>(256);
   /** For each sample position in [blockStart, blockEnd): its row in `block` and `blockCodes`. */
   blockRow: StaticArray<i32> = new StaticArray<i32>(0);
@@ -472,8 +472,8 @@ class HistBuilder {
   }
 
   /**
-   * Exact search over feature f on its raw values; returns false when f is
-   * constant in the node. One pass over the node's samples reads each
+   * Searches feature f exactly, on its raw values, and returns false when f
+   * is constant in the node. One pass over the node's samples reads each
    * sample's value and bin code once: it keeps the value's sort key
    * (ordered value bits << 32 | the sample's weight << 8 | class) in
    * `gathered`, the code in `gatheredCodes`, and counts the codes. Bin codes
@@ -516,7 +516,7 @@ class HistBuilder {
       return false;
     }
 
-    // Counts to start offsets, then place the keys by code.
+    // Turn the counts into start offsets, then place the keys by code.
     let offset = 0;
     for (let b = lowCode; b <= highCode; b++) {
       const count = unchecked(buckets[b]);
@@ -709,8 +709,8 @@ class HistBuilder {
 }
 
 /**
- * Whether the keys [start, end) at `keys` ascend by value (their high 32
- * bits). The exact search needs no order among equal values, so such a
+ * Returns whether the keys [start, end) at `keys` ascend by value (their
+ * high 32 bits). The exact search needs no order among equal values, so such a
  * bin is left as it is.
  */
 function valuesAscending(keys: usize, start: i32, end: i32): bool {

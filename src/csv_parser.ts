@@ -930,7 +930,7 @@ function blockBuffer(): ArrayBuffer {
 /**
  * Shrinks a copied block array's buffer to 0 bytes, so the array has length
  * 0. Node and Deno return the pages to the system at once (measured with
- * 10 MiB buffers); Bun keeps them until garbage collection.
+ * 10 MiB buffers). Bun keeps them until garbage collection.
  */
 function releaseBlockArray(array: Int32Array | Uint32Array): void {
   const buffer = array.buffer as BlockBuffer;

@@ -6,10 +6,10 @@ function fsError(code: string, path: string): Error {
   return Object.assign(new Error(`${code}: mkdir '${path}'`), { code });
 }
 
-/** Returns what `made` rejects with; fails when it settles without an error. */
-async function rejection(made: Promise<void>): Promise<Error & { code?: string }> {
+/** Returns what `promise` rejects with; fails when it settles without an error. */
+async function rejection(promise: Promise<void>): Promise<Error & { code?: string }> {
   try {
-    await made;
+    await promise;
   } catch (error) {
     return error as Error & { code?: string };
   }

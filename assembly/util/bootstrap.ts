@@ -1,4 +1,4 @@
-import { MersenneTwister, MT_BLOCK } from "./mt19937";
+import { MersenneTwister, MT_BLOCK, rejectionMask } from "./mt19937";
 
 /**
  * Allocates and returns `rows` u32 bootstrap counts drawn as scikit-learn
@@ -12,12 +12,7 @@ export function bootstrapCounts(rows: i32, treeSeed: u32): usize {
   const generator = new MersenneTwister(treeSeed);
   const range = <u32>(rows - 1);
   // numpy's masked rejection (MersenneTwister.boundedU32) on whole blocks of outputs.
-  let mask = range;
-  mask |= mask >>> 1;
-  mask |= mask >>> 2;
-  mask |= mask >>> 4;
-  mask |= mask >>> 8;
-  mask |= mask >>> 16;
+  const mask = rejectionMask(range);
   const block = heap.alloc(<usize>MT_BLOCK << 2);
   let drawn = 0;
   while (drawn < rows) {

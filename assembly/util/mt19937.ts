@@ -82,16 +82,22 @@ export class MersenneTwister {
    */
   boundedU32(range: u32): u32 {
     if (range == 0) return 0;
-    let mask = range;
-    mask |= mask >>> 1;
-    mask |= mask >>> 2;
-    mask |= mask >>> 4;
-    mask |= mask >>> 8;
-    mask |= mask >>> 16;
+    const mask = rejectionMask(range);
     let value = this.nextU32() & mask;
     while (value > range) value = this.nextU32() & mask;
     return value;
   }
+}
+
+/** Returns the smallest all-ones mask covering `range`, as numpy's masked rejection uses it. */
+@inline export function rejectionMask(range: u32): u32 {
+  let mask = range;
+  mask |= mask >>> 1;
+  mask |= mask >>> 2;
+  mask |= mask >>> 4;
+  mask |= mask >>> 8;
+  mask |= mask >>> 16;
+  return mask;
 }
 
 /** Largest value of scikit-learn's `rand_r` generator (RAND_R_MAX = 2^31 - 1). */
