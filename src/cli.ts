@@ -462,7 +462,12 @@ export async function runCli(host: CliHost, argv: string[]): Promise<number> {
       host.stdout.write(`flowguard ${CLI_VERSION} (${host.runtime})\n`);
       return 0;
     }
-    if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    if (command === undefined) {
+      // No command is a mistake, not a request for help: the help goes to stderr and the status is 1.
+      host.stderr.write(`flowguard: no command given\n\n${MAIN_HELP}`);
+      return 1;
+    }
+    if (command === "help" || command === "--help" || command === "-h") {
       host.stdout.write(rest[0] === "experiment" ? EXPERIMENT_HELP : MAIN_HELP);
       return 0;
     }

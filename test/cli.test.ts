@@ -40,6 +40,17 @@ describe("cli usage", () => {
     expect(run.stdout).toContain("--recipe NAME|FILE");
   });
 
+  it("prints the main help on stdout for help, and on stderr with status 1 for no command", () => {
+    const help = flowguard(["help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain("flowguard experiment [options]");
+    const bare = flowguard([]);
+    expect(bare.status).toBe(1);
+    expect(bare.stdout).toBe("");
+    expect(bare.stderr).toMatch(/^flowguard: no command given\n/);
+    expect(bare.stderr).toContain("flowguard experiment [options]");
+  });
+
   const usageCases: [string, string[], RegExp][] = [
     ["unknown option", ["experiment", "--fast"], /unknown option "--fast"/],
     ["unknown model", ["experiment", "--models", "svm"], /--models must list some of gnb, dt, rf, lr, got "svm"/],
