@@ -117,7 +117,7 @@ describe("RandomForestClassifier properties", () => {
   it("sums path-ordered blocks exactly", () => {
     // From 40 trees on, the walk sorts rows by their path in the first tree, a block
     // at a time: 159,277 rows of these 79 features (48 MiB), walked in chunks of at
-    // most 65,536. Each test row's sum must be the trees' own probabilities added in
+    // most 16,384. Each test row's sum must be the trees' own probabilities added in
     // tree order, and the same again when the rows come back, scattered, in 2 blocks
     // and a part.
     const trees = 40;
