@@ -727,7 +727,7 @@ const CHUNK_ROWS: i32 = 65536;
  * paths share nodes, so a smaller chunk keeps its rows and their nodes in
  * cache together. On the 2-core AMD machine, predict on the benchmark's
  * 1.65 M rows with 100 trees in one thread took 9.13 to 9.63 s with chunks
- * of 16,384 rows, against 10.00 to 10.36 s with 65,536; chunks of 4,096,
+ * of 16,384 rows, against 10.00 to 10.36 s with 65,536. Chunks of 4,096,
  * 8,192 and 32,768 rows took 9.89, 9.19 to 9.54 and 10.44 s.
  */
 const ORDERED_CHUNK_ROWS: i32 = 16384;

@@ -40,10 +40,13 @@ describe("cli usage", () => {
     expect(run.stdout).toContain("--recipe NAME|FILE");
   });
 
-  it("prints the main help on stdout for help, and on stderr with status 1 for no command", () => {
+  it("prints the main help with status 0 for help", () => {
     const help = flowguard(["help"]);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("flowguard experiment [options]");
+  });
+
+  it("exits 1 with the help on stderr when no command is given", () => {
     const bare = flowguard([]);
     expect(bare.status).toBe(1);
     expect(bare.stdout).toBe("");
