@@ -363,6 +363,14 @@ export async function writeFilesWholeWith(
   }
 }
 
+/** Creates `dir` with `operations`, then writes and removes an empty file there, so that a folder that cannot be written fails before any work. */
+export async function probeFolderWith(operations: WholeFileOperations, dir: string): Promise<void> {
+  await operations.mkdir(dir);
+  const probe = operations.join(dir, `.flowguard-probe.${operations.pid}.tmp`);
+  await operations.writeTextFile(probe, "");
+  await operations.remove(probe);
+}
+
 /**
  * Prints progress to stderr: every new message once, except that updates
  * within one "fit" step (whose message counts trees) and repeats of a

@@ -2,7 +2,7 @@
 // and compares their report.json with the Node command's. Deno and Bun are
 // the devDependencies' binaries in node_modules/.bin.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { gunzipSync } from "node:zlib";
 import { join, resolve } from "node:path";
@@ -150,9 +150,9 @@ describe("deno and bun commands", () => {
 
 describe.skipIf(!existsSync("/proc/self"))("output folder under /proc", () => {
   // mkdir under /proc reports ENOENT although /proc exists; Node's recursive mkdir then never returned.
+  const out = "/proc/flowguard-no-such-folder/out";
   for (const runtime of ["node", "bun"] as const) {
     it(`exits 1 in ${runtime}`, () => {
-      const out = "/proc/flowguard-no-such-folder/out";
       const command = runtime === "node" ? [process.execPath, NODE_CLI] : [BUN, "runtimes/bun/cli.ts"];
       const run = spawnSync(command[0], [...command.slice(1), "experiment", "--models", "gnb", "--quiet", "--out", out], {
         cwd: ROOT,
@@ -165,6 +165,17 @@ describe.skipIf(!existsSync("/proc/self"))("output folder under /proc", () => {
       expect(run.stderr).toContain("choose a folder you can write to");
     });
   }
+
+  it("exits 1 in deno before any work, with the permissions granted", () => {
+    const run = flowguard("deno", ["experiment", "--models", "gnb", "--out", out], { read: [out], write: [out] });
+    expect(run.status).toBe(1);
+    // Deno refuses /proc paths unless every permission is granted, so the cause varies; the usage error does not.
+    expect(run.stderr).toContain(`--out ${out} cannot be written (`);
+    expect(run.stderr).toContain("choose a folder you can write to");
+    // The probe comes before the data is read, so no progress line was printed.
+    expect(run.stderr).not.toContain("reading");
+    expect(run.stdout).toBe("");
+  });
 });
 
 describe("deno permissions", () => {
@@ -216,7 +227,8 @@ describe("deno permissions", () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`could not read the folder of the forest worker script and its imports "${join(ROOT, "runtimes/deno")}"`);
     expect(run.stderr).toContain(`--allow-read=${join(ROOT, "runtimes/deno")}`);
-    expect(existsSync(out)).toBe(false);
+    // The --out probe made the folder before the workers were asked for; no report was written into it.
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it("names a data file it may not read", () => {

@@ -6,7 +6,7 @@
  */
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { makeFolder, runCli, writeFilesWholeWith, type CliHost } from "../../src/cli.ts";
+import { makeFolder, probeFolderWith, runCli, writeFilesWholeWith, type CliHost, type WholeFileOperations } from "../../src/cli.ts";
 import { Bun } from "./bun_api.ts";
 import { fileSource, listDir } from "./files.ts";
 import { bunForestPool, loadCore, useBunParquetWasm } from "./wasm.ts";
@@ -19,21 +19,15 @@ function makeFolders(dir: string): Promise<void> {
   return makeFolder(dir, (path) => mkdir(path), dirname);
 }
 
-/** Writes files so that either all of them appear complete or none changes. */
-function writeFilesWhole(dir: string, files: Record<string, string>): Promise<void> {
-  return writeFilesWholeWith(
-    {
-      mkdir: makeFolders,
-      writeTextFile: async (path, text) => void (await Bun.write(path, text)),
-      rename,
-      remove: (path) => rm(path, { force: true }),
-      join,
-      pid: process.pid,
-    },
-    dir,
-    files,
-  );
-}
+/** The file operations of writeFilesWhole and the --out probe. */
+const fileOperations: WholeFileOperations = {
+  mkdir: makeFolders,
+  writeTextFile: async (path, text) => void (await Bun.write(path, text)),
+  rename,
+  remove: (path) => rm(path, { force: true }),
+  join,
+  pid: process.pid,
+};
 
 /** The Bun host of the command. */
 export const bunHost: CliHost = {
@@ -48,15 +42,10 @@ export const bunHost: CliHost = {
   readTextFile: (path) => Bun.file(path).text(),
   listDir,
   open: fileSource,
-  writeFilesWhole,
+  writeFilesWhole: (dir, files) => writeFilesWholeWith(fileOperations, dir, files),
   loadCore,
   setUpParquet: useBunParquetWasm,
-  async probeOutputFolder(dir) {
-    await makeFolders(dir);
-    const probe = join(dir, `.flowguard-probe.${process.pid}.tmp`);
-    await Bun.write(probe, "");
-    await rm(probe, { force: true });
-  },
+  probeOutputFolder: (dir) => probeFolderWith(fileOperations, dir),
   defaultWorkers: () => navigator.hardwareConcurrency,
   forestPool: bunForestPool,
 };

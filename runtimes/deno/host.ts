@@ -7,7 +7,7 @@
  */
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runCli, writeFilesWholeWith, type CliHost, type TextWriter } from "../../src/cli.ts";
+import { probeFolderWith, runCli, writeFilesWholeWith, type CliHost, type TextWriter, type WholeFileOperations } from "../../src/cli.ts";
 import { Deno, type DenoStdStream } from "./deno_api.ts";
 import { fileSource, listDir } from "./files.ts";
 import { mayReadEnv, requireOutputFolder, requireRead } from "./permissions.ts";
@@ -27,27 +27,21 @@ function streamWriter(stream: DenoStdStream): TextWriter {
   };
 }
 
-/** Writes files so that either all of them appear complete or none changes. */
-function writeFilesWhole(dir: string, files: Record<string, string>): Promise<void> {
-  return writeFilesWholeWith(
-    {
-      mkdir: (path) => Deno.mkdir(path, { recursive: true }),
-      writeTextFile: (path, text) => Deno.writeTextFile(path, text),
-      rename: (from, to) => Deno.rename(from, to),
-      async remove(path) {
-        try {
-          await Deno.remove(path);
-        } catch (error) {
-          if (!(error instanceof Deno.errors.NotFound)) throw error;
-        }
-      },
-      join,
-      pid: Deno.pid,
-    },
-    dir,
-    files,
-  );
-}
+/** The file operations of writeFilesWhole and the --out probe. */
+const fileOperations: WholeFileOperations = {
+  mkdir: (path) => Deno.mkdir(path, { recursive: true }),
+  writeTextFile: (path, text) => Deno.writeTextFile(path, text),
+  rename: (from, to) => Deno.rename(from, to),
+  async remove(path) {
+    try {
+      await Deno.remove(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  },
+  join,
+  pid: Deno.pid,
+};
 
 /** The Deno host of the command. */
 export const denoHost: CliHost = {
@@ -66,10 +60,11 @@ export const denoHost: CliHost = {
   },
   listDir,
   open: fileSource,
-  writeFilesWhole,
+  writeFilesWhole: (dir, files) => writeFilesWholeWith(fileOperations, dir, files),
   loadCore,
   setUpParquet: useDenoParquetWasm,
   checkOutputFolder: requireOutputFolder,
+  probeOutputFolder: (dir) => probeFolderWith(fileOperations, dir),
   defaultWorkers() {
     const workers = denoDefaultWorkers();
     if (workers === 1 && navigator.hardwareConcurrency > 1) {

@@ -7,7 +7,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { makeFolder, runCli, writeFilesWholeWith, type CliHost } from "../../src/cli.ts";
+import { makeFolder, probeFolderWith, runCli, writeFilesWholeWith, type CliHost, type WholeFileOperations } from "../../src/cli.ts";
 import { fileSource, listDir } from "./files.ts";
 import { useNodeParquetWasm } from "./parquet.ts";
 import { nodeForestPool } from "./forest_pool.ts";
@@ -24,20 +24,19 @@ function makeFolders(dir: string): Promise<void> {
   return makeFolder(dir, (path) => mkdir(path), dirname);
 }
 
+/** The file operations of writeFilesWhole and the --out probe. */
+const fileOperations: WholeFileOperations = {
+  mkdir: makeFolders,
+  writeTextFile: (path, text) => writeFile(path, text),
+  rename,
+  remove: (path) => rm(path, { force: true }),
+  join,
+  pid: process.pid,
+};
+
 /** Writes files so that either all of them appear complete or none changes: temporary files first, then renames. */
 export function writeFilesWhole(dir: string, files: Record<string, string>): Promise<void> {
-  return writeFilesWholeWith(
-    {
-      mkdir: makeFolders,
-      writeTextFile: (path, text) => writeFile(path, text),
-      rename,
-      remove: (path) => rm(path, { force: true }),
-      join,
-      pid: process.pid,
-    },
-    dir,
-    files,
-  );
+  return writeFilesWholeWith(fileOperations, dir, files);
 }
 
 /** The Node host of the command. */
@@ -56,12 +55,7 @@ export const nodeHost: CliHost = {
   writeFilesWhole,
   loadCore,
   setUpParquet: useNodeParquetWasm,
-  async probeOutputFolder(dir) {
-    await makeFolders(dir);
-    const probe = join(dir, `.flowguard-probe.${process.pid}.tmp`);
-    await writeFile(probe, "");
-    await rm(probe, { force: true });
-  },
+  probeOutputFolder: (dir) => probeFolderWith(fileOperations, dir),
   defaultWorkers: () => availableParallelism(),
   async forestPool(size) {
     const worker = pathToFileURL(join(PACKAGE_ROOT, "dist", "node", "forest_worker.js"));
