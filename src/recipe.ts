@@ -125,7 +125,7 @@ export function builtInRecipe(name: string): Recipe {
 /** Checks a parsed recipe object and returns it typed; `where` names the file in messages. */
 export function validateRecipe(value: unknown, where: string): Recipe {
   const fail = (message: string): never => {
-    throw new TypeError(`recipe: ${message} in ${where}`);
+    throw new TypeError(`recipe: ${message} (in ${where})`);
   };
   if (typeof value !== "object" || value === null || Array.isArray(value)) fail("expected a JSON object");
   const recipe = value as Record<string, unknown>;
