@@ -241,6 +241,17 @@ describe("deno permissions", () => {
     expect(run.stderr).toContain(`could not read the folder "${HEADS}"`);
     expect(run.stderr).toContain("--allow-read");
   });
+
+  it("names the recipe's folder when it may not read the recipe", () => {
+    const dir = tempDir();
+    const recipe = join(dir, "recipe.json");
+    writeFileSync(recipe, JSON.stringify({ train: ["Syn.csv"], split: 0.25, classes: ["Benign", "Syn"] }));
+    const out = join(dir, "out");
+    const run = flowguard("deno", ["experiment", "--recipe", recipe, "--out", out], { read: [out], write: [out] });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`could not read the recipe file "${recipe}"`);
+    expect(run.stderr).toContain(`for example --allow-read=${dir} (the recipe's folder`);
+  });
 });
 
 describe("deno and bun usage errors", () => {

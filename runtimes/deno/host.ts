@@ -55,7 +55,8 @@ export const denoHost: CliHost = {
   // Reading the environment needs --allow-env; without it, FLOWGUARD_DEBUG is treated as unset.
   env: (name) => (mayReadEnv(name) ? Deno.env.get(name) : undefined),
   async readTextFile(path) {
-    requireRead(path, "recipe file");
+    // The recipe's data files usually sit beside it, so the hint names its folder.
+    requireRead(path, "recipe file", { path: dirname(path), why: "the recipe's folder, which also covers data files beside it" });
     return await Deno.readTextFile(path);
   },
   listDir,

@@ -7,13 +7,18 @@ import { fileURLToPath } from "node:url";
 import { UsageError } from "../../src/cli.ts";
 import { Deno } from "./deno_api.ts";
 
-/** Throws UsageError unless the process may read `path`; `kind` names the kind of file in the message. */
-export function requireRead(path: string | URL, kind = "file"): void {
+/**
+ * Throws UsageError unless the process may read `path`; `kind` names the
+ * kind of file in the message, and `example`, when given, replaces `path`
+ * as the suggested --allow-read value, followed by its reason.
+ */
+export function requireRead(path: string | URL, kind = "file", example?: { path: string; why: string }): void {
   if (Deno.permissions.querySync({ name: "read", path }).state === "granted") return;
   const filePath = pathOf(path);
+  const hint = example ? `--allow-read=${example.path} (${example.why})` : `--allow-read=${filePath}`;
   throw new UsageError(
     `could not read the ${kind} "${filePath}": Deno was started without read permission for it; ` +
-      `add the path or a folder that contains it to --allow-read, for example --allow-read=${filePath}`,
+      `add the path or a folder that contains it to --allow-read, for example ${hint}`,
   );
 }
 
