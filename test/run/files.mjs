@@ -15,6 +15,7 @@ export const SKIPPED_FILES = {
   "test/runtimes.test.ts": exceptNode("starts the Deno and Bun commands from Node and compares their reports with Node's"),
   "test/bench_smoke.test.ts": exceptNode("starts bench/run.mjs, a Node script, as a child process"),
   "test/forest_pool.test.ts": exceptNode("tests the worker-thread pool of the Node shell (runtimes/node/forest_pool.ts)"),
+  "test/readme_examples.test.ts": exceptNode("runs README's library examples as Node scripts, the way README runs them"),
   "test/edge.test.ts": {
     deno: "bundles the edge handler with esbuild, whose service process Deno starts only with read access to every environment variable",
     browser: "bundles the edge handler with esbuild and reads the heads through node:fs",
