@@ -27,7 +27,7 @@ describe("validateRecipe", () => {
   });
 
   const bad: [string, unknown, RegExp][] = [
-    ["not an object", [1], /expected a JSON object in r.json/],
+    ["not an object", [1], /expected a JSON object \(in r\.json\)/],
     ["unknown key", { ...good, folds: 3 }, /unknown key "folds"/],
     ["empty train", { ...good, train: [] }, /"train" must be a non-empty list/],
     ["split 1", { ...good, split: 1 }, /"split" must be a number between 0 and 1/],
