@@ -166,13 +166,13 @@ describe.skipIf(!existsSync("/proc/self"))("output folder under /proc", () => {
     });
   }
 
-  it("exits 1 in deno before any work, with the permissions granted", () => {
+  it("exits 1 in deno before work", () => {
     const run = flowguard("deno", ["experiment", "--models", "gnb", "--out", out], { read: [out], write: [out] });
     expect(run.status).toBe(1);
-    // Deno refuses /proc paths unless every permission is granted, so the cause varies; the usage error does not.
+    // Deno rejects /proc paths unless every permission is granted, so the cause in parentheses varies.
     expect(run.stderr).toContain(`--out ${out} cannot be written (`);
     expect(run.stderr).toContain("choose a folder you can write to");
-    // The probe comes before the data is read, so no progress line was printed.
+    // The probe runs before the data is read, so no progress line is printed.
     expect(run.stderr).not.toContain("reading");
     expect(run.stdout).toBe("");
   });
@@ -227,7 +227,7 @@ describe("deno permissions", () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`could not read the folder of the forest worker script and its imports "${join(ROOT, "runtimes/deno")}"`);
     expect(run.stderr).toContain(`--allow-read=${join(ROOT, "runtimes/deno")}`);
-    // The --out probe made the folder before the workers were asked for; no report was written into it.
+    // The --out probe creates the folder before the workers start, and no report is written into it.
     expect(readdirSync(out)).toEqual([]);
   });
 
@@ -242,7 +242,7 @@ describe("deno permissions", () => {
     expect(run.stderr).toContain("--allow-read");
   });
 
-  it("names the recipe's folder when it may not read the recipe", () => {
+  it("names the recipe folder in the hint", () => {
     const dir = tempDir();
     const recipe = join(dir, "recipe.json");
     writeFileSync(recipe, JSON.stringify({ train: ["Syn.csv"], split: 0.25, classes: ["Benign", "Syn"] }));

@@ -8,9 +8,9 @@ import { UsageError } from "../../src/cli.ts";
 import { Deno } from "./deno_api.ts";
 
 /**
- * Throws UsageError unless the process may read `path`; `kind` names the
- * kind of file in the message, and `example`, when given, replaces `path`
- * as the suggested --allow-read value, followed by its reason.
+ * Throws UsageError unless the process may read `path`. `kind` names the
+ * kind of file in the message. When `example` is given, its path replaces
+ * `path` as the suggested --allow-read value, followed by its reason.
  */
 export function requireRead(path: string | URL, kind = "file", example?: { path: string; why: string }): void {
   if (Deno.permissions.querySync({ name: "read", path }).state === "granted") return;
